@@ -1,0 +1,1 @@
+"""Rasa custom actions (rasa-sdk): thin glue between the dialogue and the knowledge base."""
