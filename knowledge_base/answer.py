@@ -1,0 +1,174 @@
+"""Compose a short, cited Vietnamese answer from the knowledge base (used by the Rasa action server).
+
+``answer_question`` retrieves with the hybrid retriever (cached per process), and either
+- answers: the most relevant passages of the best chunk first, then its citation line, a note when the
+  source decision is superseded, and one or two follow-up buttons; or
+- when confidence is below ``CONFIDENCE_THRESHOLD``: says it is not sure and offers the hotline.
+It never guesses, and respects a channel's message length (``max_chars``) by trimming whole sentences.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+
+from knowledge_base import textnorm
+from knowledge_base.hotline import hotline_message
+from knowledge_base.retrieval import Hit, get_retriever
+from knowledge_base.retrieval.chunks import Chunk
+from knowledge_base.retrieval.policy import INTENT_TOPICS
+
+# Calibrated on the gold set (tests/retrieval/gold.yml): see docs/benchmarks.md.
+CONFIDENCE_THRESHOLD = 0.6
+# Budget for the direct answer before the citation (channels may cut further with max_chars).
+BODY_CHARS = 700
+
+NOT_SURE = ("Xin lỗi, tôi chưa tìm thấy thông tin đủ chắc chắn để trả lời câu hỏi này "
+            "trong các văn bản về OCOP mà tôi có.")
+EMPTY_QUESTION = "Anh/chị vui lòng nhập câu hỏi về chương trình OCOP (ví dụ: \"hồ sơ OCOP gồm những gì?\")."
+
+# Follow-up suggestions per topic: (button title, intent).
+_FOLLOW_UPS: dict[str, list[tuple[str, str]]] = {
+    "tong_quan": [("Ai được tham gia?", "ask_eligibility"), ("Các nhóm sản phẩm", "ask_product_group")],
+    "chu_the": [("Hồ sơ gồm những gì?", "ask_dossier"), ("Sản phẩm thuộc nhóm nào?", "ask_product_group")],
+    "nhom_san_pham": [("Tiêu chí chấm điểm", "ask_scoring_criteria"), ("Hồ sơ gồm những gì?", "ask_dossier")],
+    "ho_so": [("Quy trình đánh giá", "ask_evaluation_process"), ("Các hạng sao", "ask_star_levels")],
+    "quy_trinh": [("Hồ sơ gồm những gì?", "ask_dossier"), ("Các hạng sao", "ask_star_levels")],
+    "hang_sao": [("Tự đánh giá số sao", "start_self_assessment"), ("Tiêu chí chấm điểm", "ask_scoring_criteria")],
+    "tieu_chi": [("Tự đánh giá số sao", "start_self_assessment"), ("Các hạng sao", "ask_star_levels")],
+    "hieu_luc": [("Hồ sơ đánh giá lại", "ask_dossier"), ("Quy trình đánh giá", "ask_evaluation_process")],
+    "ho_tro": [("Nhãn hiệu, logo OCOP", "ask_intellectual_property"), ("Các hạng sao", "ask_star_levels")],
+    "so_huu_tri_tue": [("Quyền lợi, hỗ trợ", "ask_benefits_support"), ("Tiêu chí chấm điểm", "ask_scoring_criteria")],
+    "van_ban": [("Quy trình hiện nay", "ask_evaluation_process"), ("Hồ sơ gồm những gì?", "ask_dossier")],
+}
+_HOTLINE_BUTTON = {"title": "Gặp cán bộ hỗ trợ", "payload": "/human_handoff"}
+
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
+_MARKDOWN_RE = re.compile(r"\*\*|__|`|^#+\s*", re.MULTILINE)
+
+
+@dataclass
+class Answer:
+    text: str
+    citation: str
+    buttons: list[dict] = field(default_factory=list)
+    confident: bool = False
+    hits: list[Hit] = field(default_factory=list)
+
+
+def _entity_decisions(entities) -> set[str]:
+    """Decisions named in Rasa entities: a list of {"entity", "value"} dicts or a {name: value} mapping."""
+    if isinstance(entities, dict):
+        items = [{"entity": k, "value": v} for k, v in entities.items()]
+    else:
+        items = [e for e in entities or () if isinstance(e, dict)]
+    values = []
+    for item in items:
+        if item.get("entity") == "decision":
+            value = item.get("value")
+            values += value if isinstance(value, list) else [value]
+    return {str(v).strip() for v in values if v}
+
+
+def _passages(text: str) -> list[str]:
+    """Paragraph blocks of a chunk, markdown emphasis removed (lists stay with their lead line)."""
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", _MARKDOWN_RE.sub("", text)) if b.strip()]
+    return [b for b in blocks if not b.startswith("|---")]
+
+
+def _direct_answer(question: str, chunk: Chunk, budget: int) -> str:
+    """The chunk's first passage plus the passages sharing most words with the question, in order."""
+    passages = _passages(chunk.text)
+    if not passages:
+        return chunk.heading
+    query_words = set(textnorm.normalize_folded(question).split())
+
+    def overlap(passage: str) -> int:
+        return len(query_words & set(textnorm.normalize_folded(passage).split()))
+
+    chosen = {0}
+    size = len(passages[0])
+    for i in sorted(range(1, len(passages)), key=lambda i: (-overlap(passages[i]), i)):
+        if overlap(passages[i]) == 0 or size + len(passages[i]) > budget:
+            continue
+        chosen.add(i)
+        size += len(passages[i])
+    return trim_to_sentences("\n\n".join(passages[i] for i in sorted(chosen)), budget)
+
+
+def trim_to_sentences(text: str, limit: int) -> str:
+    """``text`` cut at the last sentence (or list line) boundary that fits in ``limit`` characters."""
+    if len(text) <= limit:
+        return text
+    pieces = [p for line in text.split("\n") for p in (_SENTENCE_END_RE.split(line) + ["\n"])]
+    out = ""
+    for piece in pieces:
+        candidate = out + piece if piece == "\n" or not out or out.endswith("\n") else f"{out} {piece}"
+        if len(candidate.rstrip()) > limit - 1:
+            break
+        out = candidate
+    out = out.rstrip()
+    if not out:  # a single sentence longer than the limit: cut at a word boundary
+        out = text[: max(limit - 1, 0)].rsplit(" ", 1)[0]
+    return out + "…" if len(out) < len(text.rstrip()) else out
+
+
+def _superseded_note(chunk: Chunk) -> str:
+    if chunk.validity == "superseded":
+        replaced = f", đã được thay thế bởi {chunk.superseded_by}" if chunk.superseded_by else ""
+        return (f"Lưu ý: {chunk.decision or 'văn bản này'} đã hết hiệu lực{replaced}. "
+                "Hồ sơ nộp từ ngày 22/5/2026 áp dụng QĐ 26/2026/QĐ-TTg.")
+    if chunk.validity == "programme":
+        return f"Lưu ý: {chunk.decision or 'văn bản này'} phê duyệt một giai đoạn của chương trình đã kết thúc."
+    return ""
+
+
+def _buttons(chunk: Chunk, intent: str | None) -> list[dict]:
+    asked = INTENT_TOPICS.get(intent or "")
+    topic = next((t for t in chunk.topics if t in _FOLLOW_UPS and t != asked), None) or \
+        next((t for t in chunk.topics if t in _FOLLOW_UPS), "tong_quan")
+    buttons, seen = [], {intent}
+    for title, follow in _FOLLOW_UPS[topic]:
+        if follow not in seen:
+            seen.add(follow)
+            buttons.append({"title": title, "payload": f"/{follow}"})
+    return buttons[:2]
+
+
+def _fit(parts: list[str], max_chars: int | None) -> str:
+    """Join the answer's parts; when too long, shorten the first (the direct answer) only."""
+    text = "\n\n".join(p for p in parts if p)
+    if not max_chars or len(text) <= max_chars:
+        return text
+    tail = "\n\n".join(p for p in parts[1:] if p)
+    room = max_chars - len(tail) - 2
+    if room < 40:
+        return trim_to_sentences(text, max_chars)
+    return "\n\n".join(p for p in [trim_to_sentences(parts[0], room)] + parts[1:] if p)
+
+
+def _not_sure(hits: list[Hit], max_chars: int | None) -> Answer:
+    return Answer(_fit([NOT_SURE, hotline_message()], max_chars), "", [dict(_HOTLINE_BUTTON)], False, hits)
+
+
+def confidence_threshold() -> float:
+    """``OCOP_KB_MIN_CONFIDENCE`` overrides the calibrated threshold (e.g. for a different embedder)."""
+    value = os.environ.get("OCOP_KB_MIN_CONFIDENCE", "").strip()
+    return float(value) if value else CONFIDENCE_THRESHOLD
+
+
+def answer_question(text: str, intent: str | None = None, entities=None, max_chars: int | None = None) -> Answer:
+    """A cited answer to ``text`` (see module docstring); ``Answer.confident`` is False when it refuses."""
+    question = textnorm.collapse_spaces(textnorm.nfc(text or ""))[:2000]
+    if not textnorm.normalize_folded(question):
+        return Answer(_fit([EMPTY_QUESTION], max_chars), "", [], False, [])
+    retriever = get_retriever("hybrid")
+    hits = retriever.search(question, k=5, intent=intent, decisions=_entity_decisions(entities))
+    if retriever.confidence(question, hits) < confidence_threshold():
+        return _not_sure(hits, max_chars)
+    best = hits[0].chunk
+    citation = best.citation()
+    body = _direct_answer(question, best, BODY_CHARS)
+    return Answer(_fit([body, citation, _superseded_note(best)], max_chars), citation,
+                  _buttons(best, intent), True, hits)

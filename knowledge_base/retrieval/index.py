@@ -1,0 +1,168 @@
+"""Build, persist and load the retrieval index (BM25 + FAISS) with a manifest.
+
+Layout of the index directory (default ``var/kb_index/``)::
+
+    manifest.json   document hashes, embedding model, chunking/index parameters, build time
+    chunks.jsonl    one chunk per line (ids, text, metadata)
+    bm25/           bm25s index over folded tokens
+    dense.faiss     FAISS inner-product index over unit vectors
+    embedder/       fitted local embedder (LSA); empty for sentence-transformers
+
+The index is rebuilt only when the manifest's fingerprint (document hashes + settings + parameters)
+differs from the current one. A build is written to a temporary directory and swapped in, so a
+concurrent reader never sees half an index.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from tqdm import tqdm
+
+from knowledge_base import textnorm
+from knowledge_base.retrieval.chunks import Chunk, ChunkParams, chunk_documents
+from knowledge_base.retrieval.documents import load_documents
+from knowledge_base.retrieval.embedders import Embedder, create_embedder, load_embedder
+from knowledge_base.settings import KBSettings
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class IndexParams:
+    """Everything that changes the stored index (query-time knobs live in RetrievalParams)."""
+
+    chunking: ChunkParams = field(default_factory=ChunkParams)
+    bm25_k1: float = 1.2
+    bm25_b: float = 0.75
+    bm25_bigrams: bool = True
+    lsa_dim: int = 256
+
+
+def bm25_tokens(text: str, bigrams: bool) -> list[str]:
+    """Folded, abbreviation-expanded words; syllable bigrams ("ho_so") help a syllabic language."""
+    words = textnorm.normalize_folded(text).split()
+    if bigrams:
+        words = words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
+    return words
+
+
+@dataclass
+class LoadedIndex:
+    chunks: list[Chunk]
+    bm25: object
+    faiss_index: object
+    embedder: Embedder
+    manifest: dict
+    params: IndexParams
+
+
+def _fingerprint(doc_hashes: dict[str, str], settings: KBSettings, params: IndexParams) -> str:
+    payload = json.dumps({"v": FORMAT_VERSION, "docs": doc_hashes, "model": settings.embedding_model,
+                          "params": asdict(params)}, sort_keys=True)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _document_hashes(settings: KBSettings) -> dict[str, str]:
+    paths = sorted(p for p in settings.documents_dir.glob("*.md") if p.name.lower() != "readme.md")
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+
+
+def read_manifest(index_dir: Path) -> dict | None:
+    try:
+        return json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_fresh(settings: KBSettings, params: IndexParams) -> bool:
+    manifest = read_manifest(settings.index_dir)
+    expected = _fingerprint(_document_hashes(settings), settings, params)
+    return bool(manifest) and manifest.get("fingerprint") == expected
+
+
+def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = True) -> dict:
+    """Parse, chunk, embed and write the index; returns the manifest."""
+    import bm25s
+    import faiss
+
+    started = time.perf_counter()
+    doc_hashes = _document_hashes(settings)
+    docs = load_documents(settings.documents_dir)
+    chunks = chunk_documents(docs, params.chunking)
+    if not chunks:
+        raise ValueError(f"no chunks: no documents with '##' sections in {settings.documents_dir}")
+    texts = [c.index_text() for c in chunks]
+
+    bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
+    bm25.index([bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
+               show_progress=False)
+
+    embedder = create_embedder(settings.embedding_model, params.lsa_dim)
+    embedder.fit(texts)
+    vectors = embedder.encode(texts, progress=progress)
+    faiss_index = faiss.IndexFlatIP(vectors.shape[1])
+    faiss_index.add(vectors)
+
+    settings.index_dir.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".kb_index-", dir=settings.index_dir.parent))
+    try:
+        (tmp / "chunks.jsonl").write_text(
+            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks), encoding="utf-8")
+        bm25.save(str(tmp / "bm25"), show_progress=False)
+        faiss.write_index(faiss_index, str(tmp / "dense.faiss"))
+        (tmp / "embedder").mkdir()
+        embedder.save(tmp / "embedder")
+        manifest = {
+            "format_version": FORMAT_VERSION,
+            "fingerprint": _fingerprint(doc_hashes, settings, params),
+            "documents": doc_hashes,
+            "document_ids": [d.id for d in docs],
+            "embedding_model": settings.embedding_model,
+            "embedding_dim": int(vectors.shape[1]),
+            "params": asdict(params),
+            "chunk_count": len(chunks),
+            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "build_seconds": round(time.perf_counter() - started, 3),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        old = settings.index_dir.with_name(settings.index_dir.name + ".old")
+        shutil.rmtree(old, ignore_errors=True)
+        if settings.index_dir.exists():
+            settings.index_dir.rename(old)
+        tmp.rename(settings.index_dir)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return manifest
+
+
+def ensure_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = False) -> dict:
+    """Build the index unless the stored one matches the documents and settings; returns the manifest."""
+    if is_fresh(settings, params):
+        return read_manifest(settings.index_dir)
+    return build_index(settings, params, progress=progress)
+
+
+def load_index(settings: KBSettings, params: IndexParams = IndexParams()) -> LoadedIndex:
+    import bm25s
+    import faiss
+
+    manifest = ensure_index(settings, params)
+    directory = settings.index_dir
+    with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
+        chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
+    bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+    faiss_index = faiss.read_index(str(directory / "dense.faiss"))
+    embedder = load_embedder(manifest["embedding_model"], directory / "embedder")
+    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
+
+
+def index_size_bytes(index_dir: Path) -> int:
+    return sum(p.stat().st_size for p in Path(index_dir).rglob("*") if p.is_file())

@@ -1,0 +1,53 @@
+"""Ranking policy on top of raw relevance: current rules first, named decisions, Rasa intents.
+
+- A chunk from a superseded decision is demoted unless the user names that decision ("theo QĐ 148...").
+- A chunk from a decision the user names is promoted.
+- A chunk whose topics include the topic of the Rasa intent (docs/contracts.md table) is promoted.
+"""
+
+from __future__ import annotations
+
+import re
+
+from knowledge_base import textnorm
+
+INTENT_TOPICS: dict[str, str] = {
+    "ask_what_is_ocop": "tong_quan",
+    "ask_eligibility": "chu_the",
+    "ask_product_group": "nhom_san_pham",
+    "ask_dossier": "ho_so",
+    "ask_evaluation_process": "quy_trinh",
+    "ask_star_levels": "hang_sao",
+    "ask_scoring_criteria": "tieu_chi",
+    "ask_certificate_validity": "hieu_luc",
+    "ask_benefits_support": "ho_tro",
+    "ask_intellectual_property": "so_huu_tri_tue",
+    "ask_legal_basis": "van_ban",
+}
+
+# Canonical decision values as in the Rasa `decision` entity.
+DECISIONS = ("26/2026", "1489", "1048", "148", "781", "919", "490")
+_QUERY_DECISION_RE = re.compile(r"(?<!\d)(?<!\d/)(26\s*/\s*2026|1489|1048|148|781|919|490)(?!\d)(?!/\d)")
+_CHUNK_DECISION_RE = re.compile(r"(\d+)(?:/(\d{4}))?/QĐ", re.IGNORECASE)
+
+
+def named_decisions(text: str) -> set[str]:
+    """Decisions a message names: "qd 148", "QĐ 1048/QĐ-TTg", "26/2026" -> {"148", "1048", "26/2026"}."""
+    return {re.sub(r"\s+", "", m) for m in _QUERY_DECISION_RE.findall(textnorm.fold(text))}
+
+
+def chunk_decisions(decision: str) -> set[str]:
+    """Canonical numbers of the decision(s) a chunk comes from: "QĐ 26/2026/QĐ-TTg" -> {"26/2026"}."""
+    return {f"{num}/{year}" if year else num for num, year in _CHUNK_DECISION_RE.findall(decision)}
+
+
+def adjust(score: float, chunk, named: set[str], topic: str | None, params) -> float:
+    """Apply the policy factors of ``params`` (RetrievalParams) to one candidate's score."""
+    from_named = bool(named & chunk_decisions(chunk.decision))
+    if from_named:
+        score *= params.named_decision_boost
+    elif chunk.validity == "superseded":
+        score *= params.superseded_penalty
+    if topic and topic in chunk.topics:
+        score *= params.intent_boost
+    return score

@@ -1,0 +1,98 @@
+"""The search interface: ``Retriever.search(query, k, intent)`` -> ranked ``Hit`` list.
+
+One retriever per back-end (``bm25``, ``dense``, ``hybrid``) shares one loaded index. ``get_retriever``
+caches both per process, so the action server pays the load once.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+from knowledge_base import textnorm
+from knowledge_base.retrieval import policy
+from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_scores, fuse
+from knowledge_base.retrieval.chunks import Chunk
+from knowledge_base.retrieval.confidence import TermStats
+from knowledge_base.retrieval.index import IndexParams, LoadedIndex, load_index
+from knowledge_base.settings import KBSettings
+
+
+@dataclass(frozen=True)
+class RetrievalParams:
+    """Query-time knobs (chosen by measurement on the gold set, see docs/benchmarks.md)."""
+
+    depth: int = 50
+    fusion: str = "score"
+    rrf_k: int = 60
+    dense_weight: float = 0.5
+    superseded_penalty: float = 0.8
+    named_decision_boost: float = 1.3
+    intent_boost: float = 1.15
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+
+
+class Retriever:
+    def __init__(self, index: LoadedIndex, backend: str = "hybrid", params: RetrievalParams = RetrievalParams()):
+        if backend not in BACKENDS:
+            raise ValueError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        self.index = index
+        self.backend = backend
+        self.params = params
+        self._terms = TermStats(index.chunks)
+
+    def _raw_scores(self, query: str) -> dict[int, float]:
+        depth = self.params.depth
+        if self.backend == "bm25":
+            return bm25_scores(self.index, query, depth)
+        if self.backend == "dense":
+            return dense_scores(self.index, query, depth)
+        return fuse(bm25_scores(self.index, query, depth), dense_scores(self.index, query, depth),
+                    self.params.fusion, self.params.rrf_k, self.params.dense_weight)
+
+    def search(self, query: str, k: int = 5, intent: str | None = None,
+               decisions: set[str] | None = None) -> list[Hit]:
+        """Top ``k`` chunks for ``query``; ``decisions`` adds decisions named outside the text (entities)."""
+        if not textnorm.normalize_folded(query).strip():
+            return []
+        named = policy.named_decisions(query) | set(decisions or ())
+        topic = policy.INTENT_TOPICS.get(intent or "")
+        chunks = self.index.chunks
+        scored = [(policy.adjust(s, chunks[i], named, topic, self.params), i)
+                  for i, s in self._raw_scores(query).items()]
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [Hit(chunks[i], round(s, 6)) for s, i in scored[:k]]
+
+    def confidence(self, query: str, hits: list[Hit]) -> float:
+        """How sure we are that the best hit answers ``query``, in [0, 1] (see docs/benchmarks.md)."""
+        if not hits:
+            return 0.0
+        return float(self._terms.matched_share(query, hits[0].chunk.id))
+
+
+_lock = threading.Lock()
+_indexes: dict[KBSettings, LoadedIndex] = {}
+_retrievers: dict[tuple[KBSettings, str], Retriever] = {}
+
+
+def get_retriever(backend: str = "hybrid", settings: KBSettings | None = None) -> Retriever:
+    """The process-wide retriever for ``backend`` (index built if stale, loaded once)."""
+    settings = settings or KBSettings.from_env()
+    with _lock:
+        if (settings, backend) not in _retrievers:
+            if settings not in _indexes:
+                _indexes[settings] = load_index(settings, IndexParams())
+            _retrievers[(settings, backend)] = Retriever(_indexes[settings], backend)
+        return _retrievers[(settings, backend)]
+
+
+def clear_cache() -> None:
+    """Forget loaded indexes (after a rebuild, or between tests)."""
+    with _lock:
+        _indexes.clear()
+        _retrievers.clear()

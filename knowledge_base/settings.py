@@ -1,0 +1,43 @@
+"""Knowledge-base settings read from the environment (with offline-safe defaults).
+
+Relative paths are resolved against the repository root so that the CLI, the action server and the
+tests agree on where documents and the index live whatever their working directory.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+# The local embedder fitted on the corpus itself: no model download, ever.
+LOCAL_EMBEDDER = "lsa"
+
+
+def _path(value: str) -> Path:
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else REPO_ROOT / path
+
+
+@dataclass(frozen=True)
+class KBSettings:
+    """Where the documents and the index are, and which embedder builds the dense index."""
+
+    documents_dir: Path
+    index_dir: Path
+    embedding_model: str
+
+    @classmethod
+    def from_env(cls) -> "KBSettings":
+        return cls(
+            documents_dir=_path(os.environ.get("OCOP_KB_DOCUMENTS_DIR", "knowledge_base/documents")),
+            index_dir=_path(os.environ.get("OCOP_KB_INDEX_DIR", "var/kb_index")),
+            embedding_model=os.environ.get("OCOP_EMBEDDING_MODEL", "").strip() or LOCAL_EMBEDDER,
+        )
+
+
+def assist_api_key() -> str:
+    """API key protecting the hotline assistant; empty means no key is required."""
+    return os.environ.get("OCOP_ASSIST_API_KEY", "").strip()
