@@ -1,0 +1,53 @@
+# OCOP advisor — one entry point for setup, training, running and testing.
+#   make run    start the whole assistant on loopback (sets everything up first)
+#   make test   run the whole test suite (what CI runs)
+SHELL := /bin/bash
+APP := .venvs/app/bin
+RASA := .venvs/rasa/bin
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install train index run test test-python validate bench clean help
+
+help:
+	@echo "make run      start the assistant (web chat URL printed); Ctrl-C stops it"
+	@echo "make test     run the whole test suite"
+	@echo "make install  create/update the two Python environments"
+	@echo "make train    train the Rasa model if its inputs changed"
+	@echo "make index    build the knowledge-base index if documents or settings changed"
+	@echo "make validate rasa data validate"
+	@echo "make bench    print benchmark figures (see docs/benchmarks.md)"
+
+install:
+	@scripts/setup_envs.sh
+
+train: install
+	@scripts/train.sh
+
+index: install
+	@$(APP)/python -m knowledge_base build
+
+run: train index
+	@$(APP)/python -m bot.launcher --model "$$(scripts/model_path.sh)"
+
+validate: install
+	$(RASA)/rasa data validate --config config.yml --domain domain.yml --data data --fail-on-warnings
+
+# Everything runs under pytest (including rasa data validate, rasa test nlu/core and the
+# end-to-end tests), so one summary line closes the run.
+test: train index
+	$(APP)/pytest -p no:cacheprovider -ra $(PYTEST_ARGS)
+
+test-python: install
+	$(APP)/pytest -p no:cacheprovider -ra -m "not e2e and not browser" $(PYTEST_ARGS)
+
+bench: train index
+	$(APP)/python scripts/bench_rasa.py
+	$(APP)/python scripts/bench_retrieval.py
+	$(APP)/python scripts/bench_gateway.py
+
+clean:
+	rm -rf models results var .pytest_cache

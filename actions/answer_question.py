@@ -1,0 +1,45 @@
+"""Answer a content question from the knowledge base, with its citation."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+from rasa_sdk import Action, Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from knowledge_base.answer import answer_question
+
+CANONICAL_QUESTIONS = Path(__file__).with_name("canonical_questions.yml")
+
+
+@lru_cache(maxsize=1)
+def canonical_questions() -> dict[str, str]:
+    return yaml.safe_load(CANONICAL_QUESTIONS.read_text(encoding="utf-8"))
+
+
+def question_of(tracker: Tracker) -> tuple[str, str | None]:
+    """The text to search with, and the intent that may narrow the search."""
+    message = tracker.latest_message or {}
+    intent = (message.get("intent") or {}).get("name")
+    text = (message.get("text") or "").strip()
+    if not text or text.startswith("/"):
+        # A button payload such as "/ask_dossier" carries no words of the user's own.
+        text = canonical_questions().get(intent or "", text)
+    return text, intent
+
+
+class ActionAnswerQuestion(Action):
+    def name(self) -> str:
+        return "action_answer_question"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        text, intent = question_of(tracker)
+        entities = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities", [])}
+        answer = answer_question(text, intent=intent, entities=entities)
+        dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+        return []

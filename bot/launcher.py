@@ -1,0 +1,61 @@
+"""`make run`: start the action server, the Rasa server and the gateway; Ctrl-C stops them all."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from bot.services import ROOT, Stack, StackConfig
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Start the OCOP advisor on loopback.")
+    parser.add_argument("--model", required=True, type=Path, help="trained Rasa model (.tar.gz)")
+    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("OCOP_DATA_DIR", ROOT / "var")))
+    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("OCOP_RASA_PORT", 5005)))
+    parser.add_argument("--action-port", type=int, default=int(os.environ.get("OCOP_ACTION_PORT", 5055)))
+    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("OCOP_GATEWAY_PORT", 8000)))
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    config = StackConfig(
+        model=args.model.resolve(),
+        data_dir=args.data_dir.resolve(),
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        gateway_port=args.gateway_port,
+    )
+    # Turn SIGTERM into the same clean shutdown as Ctrl-C.
+    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    print("Starting the OCOP advisor (first start loads the model: about a minute) ...", file=sys.stderr)
+    try:
+        with Stack(config) as stack:
+            print(
+                "\nOCOP advisor is running.\n"
+                f"  Web chat:           {config.gateway_url}/\n"
+                f"  Hotline assistant:  {config.gateway_url}/assist\n"
+                f"  Rasa REST channel:  {config.rasa_url}/webhooks/rest/webhook\n"
+                f"  Logs:               {config.data_dir / 'logs'}\n"
+                "Press Ctrl-C to stop.",
+                flush=True,
+            )
+            while (dead := stack.failed()) is None:
+                time.sleep(1)
+            print(f"error: {dead.name} stopped unexpectedly; see {dead.log_path}", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

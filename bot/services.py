@@ -1,0 +1,207 @@
+"""Start, watch and stop the assistant's processes on loopback.
+
+Used by the launcher (`make run`) and by the end-to-end tests, so both run the real thing:
+the rasa-sdk action server (Python 3.11 env), the Rasa server (Python 3.10 env, REST channel,
+API enabled) and the FastAPI gateway.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    """A TCP port on loopback that nothing listens on right now."""
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def http_ok(url: str, timeout: float = 2.0) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 (loopback only)
+            return 200 <= response.status < 300
+    except (urllib.error.URLError, OSError, ValueError):
+        return False
+
+
+@dataclass
+class Service:
+    """One child process with a readiness URL and its own log file."""
+
+    name: str
+    command: list[str]
+    ready_url: str
+    log_path: Path
+    env: dict[str, str] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
+        self.process = subprocess.Popen(
+            self.command,
+            cwd=ROOT,
+            env={**os.environ, **self.env},
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # our Ctrl-C handling stops the whole group
+        )
+        log.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise RuntimeError(
+                    f"{self.name} exited with code {self.process.returncode}; "
+                    f"last log lines:\n{tail(self.log_path)}"
+                )
+            if http_ok(self.ready_url):
+                return
+            time.sleep(0.5)
+        raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s; last log lines:\n{tail(self.log_path)}")
+
+    def stop(self, grace: float = 10.0) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        try:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait(timeout=grace)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+        except ProcessLookupError:
+            pass
+
+
+def tail(path: Path, lines: int = 25) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+@dataclass
+class StackConfig:
+    model: Path
+    data_dir: Path = ROOT / "var"
+    rasa_port: int = 5005
+    action_port: int = 5055
+    gateway_port: int = 8000
+    venvs: Path = ROOT / ".venvs"
+    extra_env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}"
+
+    @property
+    def action_url(self) -> str:
+        return f"http://{HOST}:{self.action_port}"
+
+    @property
+    def gateway_url(self) -> str:
+        return f"http://{HOST}:{self.gateway_port}"
+
+
+def quiet_env() -> dict[str, str]:
+    """Environment shared by all children: offline, no telemetry, quiet TensorFlow."""
+    return {
+        "RASA_TELEMETRY_ENABLED": "false",
+        "TF_CPP_MIN_LOG_LEVEL": "2",
+        "HF_HUB_OFFLINE": "1",
+        "TRANSFORMERS_OFFLINE": "1",
+        "PYTHONPATH": str(ROOT),
+        "PYTHONUNBUFFERED": "1",
+    }
+
+
+def build_services(config: StackConfig) -> list[Service]:
+    """The three processes, in start order."""
+    logs = config.data_dir / "logs"
+    app_python = str(config.venvs / "app" / "bin" / "python")
+    common = {**quiet_env(), "OCOP_DATA_DIR": str(config.data_dir), **config.extra_env}
+    return [
+        Service(
+            name="action server",
+            command=[app_python, "-m", "rasa_sdk", "--actions", "actions", "-p", str(config.action_port), "--quiet"],
+            ready_url=f"{config.action_url}/health",
+            log_path=logs / "actions.log",
+            env={**common, "SANIC_HOST": HOST},
+        ),
+        Service(
+            name="Rasa server",
+            command=[
+                str(config.venvs / "rasa" / "bin" / "rasa"), "run",
+                "--enable-api", "--interface", HOST, "--port", str(config.rasa_port),
+                "--model", str(config.model),
+                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
+            ],
+            ready_url=f"{config.rasa_url}/status",
+            log_path=logs / "rasa.log",
+            env={
+                **common,
+                "OCOP_ACTION_SERVER_URL": f"{config.action_url}/webhook",
+                "OCOP_TRACKER_DB": str(config.data_dir / "tracker.db"),
+            },
+        ),
+        Service(
+            name="gateway",
+            command=[
+                app_python, "-m", "uvicorn", "bot.app:app",
+                "--host", HOST, "--port", str(config.gateway_port), "--log-level", "warning",
+            ],
+            ready_url=f"{config.gateway_url}/healthz",
+            log_path=logs / "gateway.log",
+            env={**common, "OCOP_RASA_URL": config.rasa_url},
+        ),
+    ]
+
+
+class Stack:
+    """Context manager that starts every service and stops them all on exit."""
+
+    def __init__(self, config: StackConfig, timeout: float = 300.0) -> None:
+        self.config = config
+        self.timeout = timeout
+        self.services = build_services(config)
+
+    def __enter__(self) -> "Stack":
+        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            for service in self.services:
+                print(f"  starting {service.name} ...", file=sys.stderr, flush=True)
+                service.start()
+                service.wait_ready(self.timeout)
+        except BaseException:
+            self.stop()
+            raise
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        for service in reversed(self.services):
+            service.stop()
+
+    def failed(self) -> Service | None:
+        """The first service whose process has exited, if any."""
+        for service in self.services:
+            if service.process is not None and service.process.poll() is not None:
+                return service
+        return None

@@ -1,0 +1,34 @@
+"""Run Rasa commands in the Python 3.10 environment from the tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+
+from bot.services import ROOT, quiet_env
+
+RASA = ROOT / ".venvs" / "rasa" / "bin" / "rasa"
+RASA_PYTHON = ROOT / ".venvs" / "rasa" / "bin" / "python"
+
+
+def run_rasa(*args: str, timeout: float = 900) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(RASA), *args],
+        cwd=ROOT,
+        env={**os.environ, **quiet_env()},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+def run_rasa_python(script: str, stdin: str, timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(RASA_PYTHON), "-c", script],
+        cwd=ROOT,
+        env={**os.environ, **quiet_env()},
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
