@@ -316,7 +316,25 @@ def _apply_patches(sheet_number: int, data: dict) -> None:
                 yield c
             yield from walk(g.get("groups", []))
 
-    for c in (c for p in data["parts"] for c in walk(p["groups"])):
+    all_criteria = [c for p in data["parts"] for c in walk(p["groups"])]
+    for c in all_criteria:
+        rule_ids = {r["id"] for r in c.get("rules", [])}
+        if "khong_phieu_cong_bo" in rule_ids:
+            # "Không đánh giá các bước tiếp theo nếu không có Phiếu công bố": the 0-point answer stops the evaluation
+            zero = next(o for o in c["options"] if o["points"] == 0)
+            zero["triggers"] = "khong_phieu_cong_bo"
+            if zero.get("implicit"):
+                zero["label"] = "Không có phiếu công bố sản phẩm theo quy định"
+                if "short" in zero:
+                    zero["short"] = "Chưa có phiếu công bố"
+        if "cam_quan_0_diem" in rule_ids:
+            # sheet 16: "Nếu được 0 điểm tại một trong các chỉ tiêu trên" = the sensory criteria 6.1–6.4
+            for other in all_criteria:
+                if other["number"].startswith("6.") and other["number"] <= c["number"]:
+                    for o in other["options"]:
+                        if o["points"] == 0:
+                            o["triggers"] = "cam_quan_0_diem"
+    for c in all_criteria:
         if sheet_number == 26 and c["number"] in CASES_26:
             c["cases"] = [{"id": k, "label": v} for k, v in CASES_26[c["number"]].items()]
             c["notes"] = ["Lựa chọn một trong hai trường hợp."] + c.get("notes", [])

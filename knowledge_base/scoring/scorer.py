@@ -1,0 +1,262 @@
+"""Score a product against its OCOP scoring sheet (QĐ 26/2026/QĐ-TTg, Phụ lục II) — pure Python.
+
+Answers are ``{criterion_id: option_id}``. The total is the sum of the chosen options' points; the star band follows
+Điều 3 khoản 3 (5★ 90–100, 4★ 70 to under 90, 3★ 50 to under 70, 2★ 30 to under 50, 1★ under 30). The band is then
+capped:
+
+* by the starred minimum requirements: a product reaches N stars (N = 3, 4, 5) only if, in every criterion with an
+  option marked for level N, it reaches at least that option's points — and, a higher level also requiring the lower
+  ones, the marks of every level from 3 up to N. A product short of the 3-star marks is rated at most 2 stars;
+* by disqualifying conditions ("Hồ sơ bị loại khi", in-criterion "bị loại" notes) and "không đánh giá các bước tiếp
+  theo" notes: the dossier is not rated at all.
+
+Every cap carries a Vietnamese reason with its citation. ``score_full`` needs every criterion; ``score_quick`` takes any
+subset (normally the key questions) and returns the lowest and highest total and star the unanswered criteria allow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Iterable, Mapping
+
+from knowledge_base.scoring.sheets import CITATION, STARS, Criterion, Option, Rule, Sheet, get_sheet
+
+STAR_BANDS = ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
+BAND_TEXT = {5: "từ 90 đến 100 điểm", 4: "từ 70 đến dưới 90 điểm", 3: "từ 50 đến dưới 70 điểm",
+             2: "từ 30 đến dưới 50 điểm", 1: "dưới 30 điểm"}
+BAND_CITATION = "Điều 3 khoản 3, QĐ 26/2026/QĐ-TTg"
+NOTE_COUNCIL = ("Đây là kết quả tự đánh giá để tham khảo; chỉ Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp tỉnh "
+                "(hoặc cấp trung ương với 5 sao) mới chấm điểm và công nhận hạng sao.")
+
+
+class AnswerError(ValueError):
+    """An answer names an unknown criterion or option, or a full score misses criteria."""
+
+
+def star_for_points(total: float) -> int:
+    """Star band for a total (Điều 3 khoản 3): 90–100 → 5, 70–<90 → 4, 50–<70 → 3, 30–<50 → 2, <30 → 1."""
+    for low, star in STAR_BANDS:
+        if total >= low:
+            return star
+    return 1
+
+
+@dataclass(frozen=True)
+class Cap:
+    """Why the result is below its points band: an unmet starred minimum, or a disqualifying/halting condition."""
+
+    kind: str  # "min_star" | "disqualify" | "halt"
+    reason: str  # Vietnamese, ends with the citation
+    citation: str
+    star: int | None = None  # the star level whose requirement is not met (min_star caps)
+    criterion_id: str | None = None
+    required_option: str | None = None
+    rule_id: str | None = None
+
+
+@dataclass
+class Result:
+    sheet_id: str
+    sheet_number: int
+    points: dict[str, int]  # criterion id -> points (answered criteria only in quick mode)
+    part_points: dict[str, int]
+    total: int
+    band_star: int  # star from points alone
+    star: int | None  # after caps; None when the dossier is disqualified
+    disqualified: bool
+    caps: list[Cap]
+    citation: str
+    mode: str = "full"
+    note: str = NOTE_COUNCIL
+
+    @property
+    def star_label(self) -> str:
+        return "Bị loại (không xếp hạng)" if self.disqualified else f"{self.star} sao"
+
+    @property
+    def rank(self) -> int:
+        """Comparable rating: 0 when disqualified, else the star (1–5)."""
+        return 0 if self.disqualified else int(self.star or 0)
+
+
+@dataclass
+class QuickResult:
+    sheet_id: str
+    sheet_number: int
+    answered: dict[str, int]  # criterion id -> points
+    unanswered: list[str]
+    low: Result  # unanswered criteria at their lowest option (not assuming a disqualifying answer)
+    high: Result  # unanswered criteria at their best option
+    known_points: int
+    citation: str
+    possible_disqualifiers: list[Rule] = field(default_factory=list)
+    mode: str = "quick"
+    note: str = NOTE_COUNCIL
+
+    @property
+    def total_range(self) -> tuple[int, int]:
+        return self.low.total, self.high.total
+
+    @property
+    def star_range(self) -> tuple[int | None, int | None]:
+        return self.low.star, self.high.star
+
+    @property
+    def caps(self) -> list[Cap]:
+        """Caps that hold even in the best case (they come from the answers given)."""
+        return self.high.caps
+
+
+def _sheet(sheet: Sheet | str | int) -> Sheet:
+    return sheet if isinstance(sheet, Sheet) else get_sheet(sheet)
+
+
+def _check_answers(sheet: Sheet, answers: Mapping[str, str]) -> dict[str, Option]:
+    chosen: dict[str, Option] = {}
+    for cid, oid in answers.items():
+        try:
+            crit = sheet.criterion(cid)
+        except KeyError as e:
+            raise AnswerError(str(e)) from None
+        try:
+            chosen[cid] = crit.option(oid)
+        except KeyError as e:
+            raise AnswerError(str(e)) from None
+    return chosen
+
+
+def _sheet_cite(sheet: Sheet) -> str:
+    return f"{CITATION}, phiếu {sheet.number}"
+
+
+def unmet_marks(sheet: Sheet, points: Mapping[str, int], star: int) -> list[tuple[Criterion, Option]]:
+    """Criteria whose option marked for ``star`` stars is not reached by ``points`` (missing criteria count as 0)."""
+    out = []
+    for c in sheet.criteria:
+        opt = c.star_option(star)
+        if opt is not None and points.get(c.id, 0) < opt.points:
+            out.append((c, opt))
+    return out
+
+
+def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str) -> Result:
+    points = {cid: o.points for cid, o in chosen.items()}
+    part_points = {p.id: sum(points.get(c.id, 0) for c in p.all_criteria()) for p in sheet.parts}
+    total = sum(part_points.values())
+    band = star_for_points(total)
+    cite = _sheet_cite(sheet)
+    caps: list[Cap] = []
+
+    rules = sheet.rules
+    active: list[Rule] = []
+    for rid in conditions:
+        if rid not in rules:
+            raise AnswerError(f"sheet {sheet.id}: unknown condition {rid!r}")
+        active.append(rules[rid])
+    for o in chosen.values():
+        if o.triggers and rules[o.triggers] not in active:
+            active.append(rules[o.triggers])
+    for r in active:
+        where = ""
+        if r.criterion_id:
+            c = sheet.criterion(r.criterion_id)
+            where = f" (ghi chú tiêu chí {c.number} \"{c.label}\")"
+        if r.kind == "halt":
+            text = f"Không đánh giá tiếp{where}: {r.text.rstrip('.')} — {cite}."
+        else:
+            text = f"Hồ sơ bị loại{where}: {r.text.rstrip('.')} — {cite}."
+        caps.append(Cap(kind=r.kind, reason=text, citation=cite, rule_id=r.id, criterion_id=r.criterion_id))
+    disqualified = bool(active)
+
+    star: int | None = band
+    if not disqualified and band >= 3:
+        reached = 2
+        for level in STARS:
+            if level > band:
+                break
+            missing = unmet_marks(sheet, points, level)
+            if missing:
+                for c, opt in missing:
+                    got = points.get(c.id, 0)
+                    reason = (f"Tổng điểm {total} đủ mức {band} sao nhưng chưa đạt yêu cầu tối thiểu cho {level} sao: "
+                              f"tiêu chí {c.number} \"{c.label}\" đạt {got}/{c.max} điểm, cần tối thiểu phương án "
+                              f"\"{opt.label}\" ({opt.points} điểm) — {cite}.")
+                    caps.append(Cap(kind="min_star", reason=reason, citation=cite, star=level, criterion_id=c.id,
+                                    required_option=opt.id))
+                break
+            reached = level
+        star = min(band, reached) if reached >= 3 else min(band, 2)
+    if disqualified:
+        star = None
+    return Result(sheet_id=sheet.id, sheet_number=sheet.number, points=points, part_points=part_points, total=total,
+                  band_star=band, star=star, disqualified=disqualified, caps=caps, citation=cite, mode=mode)
+
+
+def score_full(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> Result:
+    """Score with an answer for every criterion; ``conditions`` are ids of disqualifying/halting rules that apply."""
+    sh = _sheet(sheet)
+    chosen = _check_answers(sh, answers)
+    missing = [c.id for c in sh.criteria if c.id not in chosen]
+    if missing:
+        raise AnswerError(f"sheet {sh.id}: no answer for {missing}")
+    return _evaluate(sh, chosen, tuple(conditions), "full")
+
+
+def _lowest_safe(c: Criterion) -> Option:
+    safe = [o for o in c.options if not o.triggers]
+    return min(safe or c.options, key=lambda o: o.points)
+
+
+def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> QuickResult:
+    """Score from some answers (normally the key questions): the range of totals and stars still possible.
+
+    The low end puts every unanswered criterion at its lowest option that does not itself disqualify the dossier
+    (rules that unanswered criteria could still trigger are listed in ``possible_disqualifiers``); the high end puts
+    them at their best option. Both ends apply the star caps and the given ``conditions``.
+    """
+    sh = _sheet(sheet)
+    chosen = _check_answers(sh, answers)
+    conditions = tuple(conditions)
+    unanswered = [c for c in sh.criteria if c.id not in chosen]
+    low_choice = dict(chosen, **{c.id: _lowest_safe(c) for c in unanswered})
+    high_choice = dict(chosen, **{c.id: c.best for c in unanswered})
+    low = _evaluate(sh, low_choice, conditions, "quick")
+    high = _evaluate(sh, high_choice, conditions, "quick")
+    possible = []
+    for c in unanswered:
+        for o in c.options:
+            if o.triggers and sh.rules[o.triggers] not in possible:
+                possible.append(sh.rules[o.triggers])
+    return QuickResult(sheet_id=sh.id, sheet_number=sh.number, answered={k: o.points for k, o in chosen.items()},
+                       unanswered=[c.id for c in unanswered], low=low, high=high,
+                       known_points=sum(o.points for o in chosen.values()), citation=_sheet_cite(sh),
+                       possible_disqualifiers=possible)
+
+
+def score(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> Result | QuickResult:
+    """``score_full`` when every criterion is answered, else ``score_quick``."""
+    sh = _sheet(sheet)
+    if all(c.id in answers for c in sh.criteria):
+        return score_full(sh, answers, conditions)
+    return score_quick(sh, answers, conditions)
+
+
+def summary_text(result: Result | QuickResult) -> str:
+    """A short Vietnamese summary of a result (points by part, stars, caps, note about the council)."""
+    lines = []
+    if isinstance(result, QuickResult):
+        lo, hi = result.low, result.high
+        stars = lambda r: "bị loại" if r.disqualified else f"{r.star} sao"  # noqa: E731
+        lines.append(f"Ước tính tổng điểm từ {lo.total} đến {hi.total}/100; hạng dự kiến từ {stars(lo)} đến {stars(hi)}.")
+        lines.append(f"Điểm đã biết từ {len(result.answered)} câu trả lời: {result.known_points}.")
+        caps = hi.caps
+    else:
+        p = result.part_points
+        lines.append(f"Tổng điểm {result.total}/100 (A {p['A']}/40, B {p['B']}/25, C {p['C']}/35); "
+                     f"theo điểm: {result.band_star} sao ({BAND_TEXT[result.band_star]}, {BAND_CITATION}).")
+        lines.append(f"Kết quả: {result.star_label}.")
+        caps = result.caps
+    for cap in caps:
+        lines.append("- " + cap.reason)
+    lines.append(result.note)
+    return "\n".join(lines)
