@@ -254,6 +254,7 @@ def build_sheet(s: Sheet, meta: dict) -> dict:
 PATCHES: dict[tuple[int, str], dict] = {
     (4, "7"): {"fix_points": {"o3": (3, "Văn bản in \"13\" điểm; tiêu chí tối đa 3 điểm nên hiểu là 3 (nghi lỗi chép).")}},
     (11, "6.1.1"): {"fix_points": {"o2": (1, "Văn bản in \"11\" điểm; tiêu chí tối đa 2 điểm, phương án kế tiếp 2 điểm nên hiểu là 1 (nghi lỗi chép).")}},
+    (3, "5.1"): {"note": "Dấu yêu cầu tối thiểu của phương án 5 điểm in cách nhau \"* * * *\" (4 sao)."},
     (7, "3.1"): {"note": "Văn bản ghi phương án \"Công ty TNHH; hoặc doanh nghiệp tư nhân; hoặc công ty cổ phần có vốn góp của "
                          "cộng đồng người địa phương <51%\" là 1 điểm, trong khi 25 phiếu còn lại ghi 2 điểm — nghi lỗi chép; "
                          "dữ liệu giữ đúng văn bản (1 điểm), cần đối chiếu bản gốc."},

@@ -26,7 +26,7 @@ DEFAULT_SOURCE = Path(__file__).resolve().parents[3] / ".." / "shared" / "source
 
 _SHEET_START_RE = re.compile(r"^(\d{1,2})\. (?:Bộ sản phẩm: |Sản phẩm )(.+)$")
 _NUMBERED_RE = re.compile(r"^(\d+(?:\.\d+)*)\.?\s+(.*)$", re.S)
-_STARS_RE = re.compile(r"\s*(\*{3,5})\s*[;.]?\s*$")
+_STARS_RE = re.compile(r"\s*((?:\*\s*){3,5})[;.]?\s*$")  # sheet 3 prints one mark spaced: "* * * *"
 _PART_RE = re.compile(r"^Phần\s+([ABC])\s*:?", re.I)
 
 
@@ -120,11 +120,17 @@ def parse_sheet(num: int, title: str, lines: list[str]) -> Sheet:
             case = None
             continue
         if first.startswith(("□", "o ")):  # sheet 7 prints one option with "o" instead of "□"
-            label = first[1:].strip()
+            label, *extra = first[1:].strip().split("\n")
+            for line in extra:  # sheets 21/22 print a "Ghi chú" inside the option cell
+                if line.strip().startswith(("Ghi chú", "Chú ý")):
+                    items[-1].notes.append(" ".join(line.split()))
+                else:
+                    label += " " + line
+            label = label.strip()
             stars = None
             sm = _STARS_RE.search(label)
             if sm:
-                stars = len(sm.group(1))
+                stars = sm.group(1).count("*")
                 label = label[: sm.start()].rstrip(" ;")
             items[-1].options.append(Option(label=" ".join(label.split()), points=value, stars=stars, case=case))
             continue
