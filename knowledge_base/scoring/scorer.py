@@ -89,13 +89,15 @@ class QuickResult:
     high: Result  # unanswered criteria at their best option
     known_points: int
     citation: str
+    min_total: int = 0  # lowest total at all (may need an answer that disqualifies; see ``low``)
     possible_disqualifiers: list[Rule] = field(default_factory=list)
     mode: str = "quick"
     note: str = NOTE_COUNCIL
 
     @property
     def total_range(self) -> tuple[int, int]:
-        return self.low.total, self.high.total
+        """Lowest and highest total the unanswered criteria allow."""
+        return self.min_total, self.high.total
 
     @property
     def star_range(self) -> tuple[int | None, int | None]:
@@ -210,9 +212,10 @@ def _lowest_safe(c: Criterion) -> Option:
 def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> QuickResult:
     """Score from some answers (normally the key questions): the range of totals and stars still possible.
 
-    The low end puts every unanswered criterion at its lowest option that does not itself disqualify the dossier
-    (rules that unanswered criteria could still trigger are listed in ``possible_disqualifiers``); the high end puts
-    them at their best option. Both ends apply the star caps and the given ``conditions``.
+    ``total_range`` runs from the lowest to the highest total the unanswered criteria allow. For the star range, the
+    low end (``low``) puts every unanswered criterion at its lowest option that does not itself disqualify the
+    dossier (rules that unanswered criteria could still trigger are listed in ``possible_disqualifiers``) and the
+    high end (``high``) at its best option; both apply the star caps and the given ``conditions``.
     """
     sh = _sheet(sheet)
     chosen = _check_answers(sh, answers)
@@ -230,6 +233,7 @@ def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions
     return QuickResult(sheet_id=sh.id, sheet_number=sh.number, answered={k: o.points for k, o in chosen.items()},
                        unanswered=[c.id for c in unanswered], low=low, high=high,
                        known_points=sum(o.points for o in chosen.values()), citation=_sheet_cite(sh),
+                       min_total=sum(o.points for o in chosen.values()) + sum(c.worst.points for c in unanswered),
                        possible_disqualifiers=possible)
 
 
@@ -247,7 +251,8 @@ def summary_text(result: Result | QuickResult) -> str:
     if isinstance(result, QuickResult):
         lo, hi = result.low, result.high
         stars = lambda r: "bị loại" if r.disqualified else f"{r.star} sao"  # noqa: E731
-        lines.append(f"Ước tính tổng điểm từ {lo.total} đến {hi.total}/100; hạng dự kiến từ {stars(lo)} đến {stars(hi)}.")
+        lo_total, hi_total = result.total_range
+        lines.append(f"Ước tính tổng điểm từ {lo_total} đến {hi_total}/100; hạng dự kiến từ {stars(lo)} đến {stars(hi)}.")
         lines.append(f"Điểm đã biết từ {len(result.answered)} câu trả lời: {result.known_points}.")
         caps = hi.caps
     else:
