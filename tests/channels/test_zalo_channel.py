@@ -1,0 +1,251 @@
+"""Zalo OA end to end: the gateway's webhook against a fake Zalo API and a fake Rasa on loopback."""
+
+from __future__ import annotations
+
+import json
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+import pytest
+
+from bot.conversation import NON_TEXT_REPLY
+from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, encode, sign, text_event
+from tests.fakes.fixtures import run_gateway
+from tests.fakes.server import ServerThread
+
+USER = "2468013579246801357"
+
+
+@pytest.fixture
+def zalo():
+    fake = FakeZalo()
+    with ServerThread(fake.app) as server:
+        fake.url = server.url
+        yield fake
+
+
+@pytest.fixture
+def zalo_settings(gateway_settings, zalo):
+    from dataclasses import replace
+
+    return replace(
+        gateway_settings,
+        zalo_app_id=APP_ID,
+        zalo_oa_secret_key=OA_SECRET_KEY,
+        zalo_app_secret_key=APP_SECRET_KEY,
+        zalo_access_token="access-1",
+        zalo_refresh_token="refresh-1",
+        zalo_openapi_url=zalo.url,
+        zalo_oauth_url=zalo.url,
+    )
+
+
+@pytest.fixture
+def gateway(zalo_settings):
+    with run_gateway(zalo_settings) as server:
+        yield server
+
+
+def deliver(gateway, event: dict, headers: dict | None = None, body: bytes | None = None) -> httpx.Response:
+    signed_body, signed_headers = encode(event)
+    return httpx.post(
+        f"{gateway.url}/zalo/webhook",
+        content=body if body is not None else signed_body,
+        headers=headers if headers is not None else signed_headers,
+        timeout=5,
+    )
+
+
+def test_text_event_is_acknowledged_at_once_and_answered_in_the_background(gateway, zalo, fake_rasa):
+    fake_rasa.delay = 1.0
+    started = time.monotonic()
+    response = deliver(gateway, text_event(USER, "hồ sơ gồm những gì", "msg-1"))
+    assert response.status_code == 200 and response.json() == {"status": "accepted"}
+    assert time.monotonic() - started < 0.5, "acknowledged before Rasa answered"
+    (text,) = zalo.wait_for_texts(USER)
+    assert "hồ sơ gồm những gì" in text and text.endswith(CITATION)
+    assert fake_rasa.messages_from(f"zalo:{USER}") == ["hồ sơ gồm những gì"]
+
+
+def test_forged_signatures_are_rejected(gateway, zalo, fake_rasa):
+    event = text_event(USER, "xin chào", "msg-2")
+    body, headers = encode(event)
+    wrong_key = {**headers, "X-ZEvent-Signature": sign(body, event["timestamp"], oa_secret_key="guess")}
+    other_body = {**headers, "X-ZEvent-Signature": sign(body + b" ", event["timestamp"])}
+    no_prefix = {**headers, "X-ZEvent-Signature": headers["X-ZEvent-Signature"][4:]}
+    assert deliver(gateway, event, headers=wrong_key).status_code == 403
+    assert deliver(gateway, event, headers=other_body).status_code == 403
+    assert deliver(gateway, event, headers=no_prefix).status_code == 403
+    assert deliver(gateway, event, headers={"Content-Type": "application/json"}).status_code == 401
+    tampered = body.replace("xin chào".encode(), "tạm biệt".encode())
+    assert deliver(gateway, event, body=tampered).status_code == 403
+    time.sleep(0.2)
+    assert fake_rasa.requests == [] and zalo.sent == []
+
+
+def test_event_signed_for_another_app_is_rejected(gateway, fake_rasa):
+    event = {**text_event(USER, "xin chào", "msg-3"), "app_id": "999"}
+    body = json.dumps(event).encode()
+    headers = {"X-ZEvent-Signature": sign(body, event["timestamp"], app_id="999")}
+    assert deliver(gateway, event, headers=headers, body=body).status_code == 403
+
+
+@pytest.mark.parametrize("age_seconds", [2 * 3600, -2 * 3600])
+def test_stale_or_future_events_are_rejected(gateway, fake_rasa, age_seconds):
+    event = text_event(USER, "xin chào", "msg-4", timestamp_ms=int((time.time() - age_seconds) * 1000))
+    response = deliver(gateway, event)
+    assert response.status_code == 403 and "stale" in response.json()["error"]
+    assert fake_rasa.requests == []
+
+
+def test_duplicate_deliveries_are_answered_once(gateway, zalo, fake_rasa):
+    event = text_event(USER, "xin chào", "msg-5")
+    statuses = [deliver(gateway, event).json()["status"] for _ in range(3)]
+    assert statuses == ["accepted", "duplicate", "duplicate"]
+    zalo.wait_for_texts(USER)
+    time.sleep(0.3)
+    assert len(zalo.texts_to(USER)) == 1
+    assert fake_rasa.messages_from(f"zalo:{USER}") == ["xin chào"]
+
+
+def test_duplicates_are_dropped_across_a_restart(zalo_settings, zalo, fake_rasa):
+    event = text_event(USER, "xin chào", "msg-6")
+    with run_gateway(zalo_settings) as first:
+        assert deliver(first, event).json()["status"] == "accepted"
+        zalo.wait_for_texts(USER)
+    with run_gateway(zalo_settings) as second:
+        assert deliver(second, event).json()["status"] == "duplicate"
+        time.sleep(0.3)
+    assert len(zalo.texts_to(USER)) == 1
+    assert len(fake_rasa.messages_from(f"zalo:{USER}")) == 1
+
+
+def test_expired_token_mid_conversation_is_refreshed_once_and_the_reply_resent(zalo_settings, zalo, fake_rasa):
+    store = zalo_settings.zalo_token_path
+    with run_gateway(zalo_settings) as gateway:
+        deliver(gateway, text_event(USER, "câu hỏi một", "msg-7"))
+        zalo.wait_for_texts(USER, 1)
+        zalo.expire_access_tokens()
+        deliver(gateway, text_event(USER, "câu hỏi hai", "msg-8"))
+        texts = zalo.wait_for_texts(USER, 2)
+        assert "câu hỏi hai" in texts[1]
+        assert [m["token"] for m in zalo.sent] == ["access-1", "access-2"]
+        assert zalo.refreshes == ["refresh-1"]
+        stored = json.loads(store.read_text())
+        assert (stored["access_token"], stored["refresh_token"]) == ("access-2", "refresh-2")
+        assert store.stat().st_mode & 0o777 == 0o600
+    # After a restart the stored pair wins over the (spent) one in the settings.
+    zalo.expire_access_tokens()
+    with run_gateway(zalo_settings) as gateway:
+        deliver(gateway, text_event(USER, "câu hỏi ba", "msg-9"))
+        zalo.wait_for_texts(USER, 3)
+    assert zalo.refreshes == ["refresh-1", "refresh-2"]
+    assert not list(store.parent.glob(".*.tmp")), "no temporary token file left behind"
+
+
+def test_concurrent_expiry_refreshes_once(gateway, zalo):
+    zalo.expire_access_tokens()
+    zalo.refresh_delay = 0.3
+    users = [f"10000000000000000{i:02d}" for i in range(6)]
+    with ThreadPoolExecutor(len(users)) as pool:
+        list(pool.map(lambda u: deliver(gateway, text_event(u, "xin chào", f"c-{u}")), users))
+    for user in users:
+        zalo.wait_for_texts(user)
+    assert zalo.refreshes == ["refresh-1"]
+
+
+def test_rejected_refresh_token_does_not_crash(gateway, zalo, fake_rasa):
+    zalo.expire_access_tokens()
+    zalo.valid_refresh.clear()
+    assert deliver(gateway, text_event(USER, "xin chào", "msg-10")).status_code == 200
+    time.sleep(0.5)
+    assert zalo.sent == [] and zalo.refreshes == ["refresh-1"]
+    assert httpx.get(f"{gateway.url}/healthz").status_code == 200
+
+
+@pytest.mark.parametrize("code", [-213, -230, -201])
+def test_reply_window_errors_are_not_retried_and_do_not_stop_the_gateway(gateway, zalo, fake_rasa, code):
+    zalo.window_errors[USER] = code
+    deliver(gateway, text_event(USER, "cho tôi câu trả lời dài", "msg-11"))
+    deliver(gateway, text_event("1357", "xin chào", "msg-12"))
+    zalo.wait_for_texts("1357")
+    time.sleep(0.2)
+    assert zalo.texts_to(USER) == []
+    assert fake_rasa.messages_from(f"zalo:{USER}") == ["cho tôi câu trả lời dài"]
+    assert zalo.refreshes == []
+
+
+@pytest.mark.parametrize("event_name", ["user_send_sticker", "user_send_image", "user_send_audio", "user_send_file"])
+def test_non_text_events_get_a_please_type_reply(gateway, zalo, fake_rasa, event_name):
+    event = {**text_event(USER, "", "msg-13"), "event_name": event_name}
+    event["message"] = {"msg_id": "msg-13", "attachments": [{"type": "sticker", "payload": {"id": "s1"}}]}
+    assert deliver(gateway, event).status_code == 200
+    assert zalo.wait_for_texts(USER) == [NON_TEXT_REPLY]
+    assert fake_rasa.requests == []
+
+
+def test_follow_greets_and_other_events_are_ignored(gateway, zalo, fake_rasa):
+    now = str(int(time.time() * 1000))
+    follow = {"app_id": APP_ID, "event_name": "follow", "timestamp": now, "follower": {"id": USER}}
+    seen = {"app_id": APP_ID, "event_name": "user_seen_message", "timestamp": now, "sender": {"id": "42"}}
+    echo = {**text_event("579745863508352884", "tin của OA", "msg-14"), "event_name": "oa_send_text"}
+    for event in (follow, seen, echo):
+        assert deliver(gateway, event).status_code == 200
+    (greeting,) = zalo.wait_for_texts(USER)
+    assert greeting.startswith("Xin chào!")
+    time.sleep(0.2)
+    assert len(zalo.sent) == 1 and fake_rasa.messages_from(f"zalo:{USER}") == ["/greet"]
+
+
+def test_buttons_become_a_numbered_list_answered_by_number(gateway, zalo, fake_rasa):
+    deliver(gateway, text_event(USER, "xin chào", "msg-15"))
+    (menu,) = zalo.wait_for_texts(USER)
+    assert "1. Hồ sơ đăng ký" in menu and "3. Mật ong thuộc nhóm nào?" in menu
+    deliver(gateway, text_event(USER, "3", "msg-16"))
+    zalo.wait_for_texts(USER, 2)
+    deliver(gateway, text_event(USER, "3", "msg-17"))
+    zalo.wait_for_texts(USER, 3)
+    assert fake_rasa.messages_from(f"zalo:{USER}") == ["xin chào", LONG_PAYLOAD, "3"]
+
+
+def test_choice_by_title_without_diacritics(gateway, zalo, fake_rasa):
+    deliver(gateway, text_event(USER, "xin chào", "msg-18"))
+    zalo.wait_for_texts(USER)
+    deliver(gateway, text_event(USER, "hang sao ocop", "msg-19"))
+    zalo.wait_for_texts(USER, 2)
+    assert fake_rasa.messages_from(f"zalo:{USER}")[-1] == "/ask_star_levels"
+
+
+def test_long_reply_is_split_within_the_zalo_limit(gateway, zalo):
+    deliver(gateway, text_event(USER, "cho tôi câu trả lời dài", "msg-20"))
+    texts = zalo.wait_for_texts(USER, 5)
+    time.sleep(0.2)
+    texts = zalo.texts_to(USER)
+    assert all(len(t) <= 2000 for t in texts) and texts[-1].endswith(CITATION)
+
+
+@pytest.mark.parametrize(
+    "body", [b"{not json", b"[]", b'{"event_name": "user_send_text"}', b'{"timestamp": "abc"}', b"\xff\xfe"]
+)
+def test_malformed_events_get_400(gateway, body):
+    response = httpx.post(f"{gateway.url}/zalo/webhook", content=body, headers={"X-ZEvent-Signature": "mac=00"})
+    assert response.status_code == 400 and response.json()["error"]
+
+
+def test_events_acknowledged_before_a_stop_are_processed_after_the_restart(zalo_settings, zalo, fake_rasa):
+    fake_rasa.mode = "down"
+    with run_gateway(zalo_settings):
+        pass
+    from bot import sqlite_state
+    from bot.zalo_inbox import ZaloInbox
+
+    inbox = ZaloInbox(sqlite_state.connect(zalo_settings.data_dir))
+    event = text_event(USER, "câu hỏi chưa xử lý", "msg-21")
+    assert inbox.accept("msg:msg-21", json.dumps(event))
+    fake_rasa.mode = "ok"
+    with run_gateway(zalo_settings):
+        (text,) = zalo.wait_for_texts(USER)
+    assert "câu hỏi chưa xử lý" in text
+    assert inbox.unfinished(3600) == []
