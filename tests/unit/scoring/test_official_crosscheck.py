@@ -106,3 +106,48 @@ def test_starred_option_sets_match():
         official = {(it["number"], s) for it in _scored(OFFICIAL[number]["items"]) for _, s in it["options"] if s}
         ours = {(c.number, o.min_star) for c in get_sheet(number).criteria for o in c.options if o.min_star}
         assert ours == official, number
+
+
+def _disqualify_lines():
+    lines = SOURCE.read_text(encoding="utf-8").splitlines()
+    out, want = {}, 1
+    for i, line in enumerate(lines):
+        m = HEAD.match(line)
+        if m and int(m.group(1)) == want and i + 1 < len(lines) and lines[i + 1].startswith("("):
+            current, want = want, want + 1
+            out[current] = ""
+        elif want > 1 and line.startswith(("Hồ sơ bị loại khi:", "Bị loại khi:")) and not out[want - 1]:
+            out[want - 1] = line.lower()
+        if want > 26 and line.startswith("PHỤ LỤC III"):
+            break
+    return out
+
+
+def test_disqualifying_conditions_match():
+    official = _disqualify_lines()
+    for number in range(1, 27):
+        ours = {r.id for r in get_sheet(number).disqualify}
+        text = official[number]
+        assert bool(ours) == bool(text), number
+        if not text:
+            continue
+        assert ("gia_mao_ho_so" in ours) == ("giả mạo hồ sơ" in text), number
+        assert ("ho_so_khong_dat" in ours) == ("hồ sơ đăng ký theo quy định" in text), number
+        assert ("khong_gcn_attp" in ours) == ("đủ điều kiện an toàn thực phẩm" in text), number
+        assert ("khong_giay_phep_san_xuat" in ours) == ("giấy phép sản xuất" in text), number
+        assert ("khong_gcn_gmp" in ours) == ("gmp" in text), number
+        assert bool(ours & {"khong_du_dieu_kien_san_xuat", "khong_du_dieu_kien_san_xuat_byt"}) == (
+            "điều kiện bắt buộc" in text), number
+
+
+def test_in_criterion_disqualifying_notes_match():
+    text = SOURCE.read_text(encoding="utf-8")
+    body = text[text.index("PHỤ LỤC II"):text.index("PHỤ LỤC III")]
+    printed = body.count("Bị loại nếu sử dụng toàn bộ nguyên liệu nhập khẩu")
+    ours = sum(1 for n in range(1, 27) for c in get_sheet(n).criteria for r in c.rules
+               if r.id == "toan_bo_nguyen_lieu_nhap_khau")
+    assert ours == printed > 0
+    printed = body.count("giống hệt sản phẩm")
+    ours = sum(1 for n in range(1, 27) for c in get_sheet(n).criteria for r in c.rules
+               if r.id == "giong_het_san_pham_khac")
+    assert ours == printed > 0
