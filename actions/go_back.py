@@ -17,6 +17,8 @@ class ActionGoBack(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         form = (tracker.active_loop or {}).get("name")
+        if form == "self_assessment_form":
+            return self._self_assessment_back(dispatcher, tracker)
         required = domain.get("forms", {}).get(form, {}).get("required_slots", [])
         requested = tracker.get_slot("requested_slot")
         asked_before = required[: required.index(requested)] if requested in required else required
@@ -27,3 +29,14 @@ class ActionGoBack(Action):
         previous = answered[-1]
         dispatcher.utter_message(text="Được, bạn trả lời lại câu trước nhé.")
         return [SlotSet(previous, None), SlotSet("requested_slot", None)]
+
+    @staticmethod
+    def _self_assessment_back(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """Drop the last key answer; with none left, choose the product again."""
+        answers = dict(tracker.get_slot("sa_answers") or {})
+        if answers:
+            answers.pop(list(answers)[-1])
+            dispatcher.utter_message(text="Được, bạn trả lời lại câu trước nhé.")
+            return [SlotSet("sa_answers", answers), SlotSet("sa_answer", None), SlotSet("requested_slot", None)]
+        dispatcher.utter_message(text="Được, bạn chọn lại sản phẩm nhé.")
+        return [SlotSet("sa_set", None), SlotSet("sa_answer", None), SlotSet("requested_slot", None)]

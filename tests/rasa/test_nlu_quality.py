@@ -1,0 +1,59 @@
+"""NLU quality on test data written separately from the training data (`rasa test nlu`).
+
+Floors are recorded in docs/benchmarks.md; the suite fails when intent accuracy drops below them.
+"""
+
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.services import ROOT
+from tests.rasa.nlu_metrics import load_predictions, scores
+from tests.rasa.rasa_cli import run_rasa
+
+FLOORS = {
+    "all": {"accuracy": 0.85, "macro_f1": 0.84},
+    "nodiacritics": {"accuracy": 0.82, "macro_f1": 0.80},
+}
+NODIACRITICS_FILE = ROOT / "tests" / "nlu" / "test_nlu_nodiacritics.yml"
+
+
+def texts_of(path: Path) -> set[str]:
+    texts = set()
+    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
+        for line in item.get("examples", "").splitlines():
+            if line.startswith("- "):
+                plain = re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:])
+                texts.add(unicodedata.normalize("NFC", plain.strip()))
+    return texts
+
+
+@pytest.fixture(scope="module")
+def predictions(model_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("nlu-results")
+    result = run_rasa("test", "nlu", "--nlu", "tests/nlu", "--model", str(model_path), "--out", str(out),
+                      "--successes", "--no-plot")
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+    rows = load_predictions(out)
+    assert rows, "rasa test nlu produced no predictions"
+    return rows
+
+
+def test_intent_accuracy_overall_is_above_the_floor(predictions):
+    result = scores(predictions)
+    print("NLU overall:", result)
+    assert result["accuracy"] >= FLOORS["all"]["accuracy"], result
+    assert result["macro_f1"] >= FLOORS["all"]["macro_f1"], result
+
+
+def test_intent_accuracy_without_diacritics_and_with_abbreviations_is_above_the_floor(predictions):
+    subset_texts = texts_of(NODIACRITICS_FILE)
+    subset = [row for row in predictions if unicodedata.normalize("NFC", row["text"]) in subset_texts]
+    assert len(subset) >= 0.8 * len(subset_texts), "subset examples missing from rasa's output"
+    result = scores(subset)
+    print("NLU no-diacritics/abbreviations:", result)
+    assert result["accuracy"] >= FLOORS["nodiacritics"]["accuracy"], result
+    assert result["macro_f1"] >= FLOORS["nodiacritics"]["macro_f1"], result
