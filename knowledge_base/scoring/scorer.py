@@ -141,8 +141,19 @@ def unmet_marks(sheet: Sheet, points: Mapping[str, int], star: int) -> list[tupl
     return out
 
 
-def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str) -> Result:
+def effective_points(sheet: Sheet, chosen: Mapping[str, Option]) -> dict[str, int]:
+    """Points per answered criterion; a criterion that applies only if another reaches some points (5.2 "Chỉ áp dụng
+    khi có câu chuyện sản phẩm") scores 0 while that other criterion is answered below it."""
     points = {cid: o.points for cid, o in chosen.items()}
+    for cid in list(points):
+        cond = sheet.criterion(cid).applies_if
+        if cond and cond[0] in chosen and chosen[cond[0]].points < cond[1]:
+            points[cid] = 0
+    return points
+
+
+def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str) -> Result:
+    points = effective_points(sheet, chosen)
     part_points = {p.id: sum(points.get(c.id, 0) for c in p.all_criteria()) for p in sheet.parts}
     total = sum(part_points.values())
     band = star_for_points(total)
@@ -230,10 +241,12 @@ def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions
         for o in c.options:
             if o.triggers and sh.rules[o.triggers] not in possible:
                 possible.append(sh.rules[o.triggers])
-    return QuickResult(sheet_id=sh.id, sheet_number=sh.number, answered={k: o.points for k, o in chosen.items()},
+    answered = {k: v for k, v in effective_points(sh, chosen).items()}
+    known = sum(answered.values())
+    return QuickResult(sheet_id=sh.id, sheet_number=sh.number, answered=answered,
                        unanswered=[c.id for c in unanswered], low=low, high=high,
-                       known_points=sum(o.points for o in chosen.values()), citation=_sheet_cite(sh),
-                       min_total=sum(o.points for o in chosen.values()) + sum(c.worst.points for c in unanswered),
+                       known_points=known, citation=_sheet_cite(sh),
+                       min_total=min(low.total, known + sum(c.worst.points for c in unanswered)),
                        possible_disqualifiers=possible)
 
 

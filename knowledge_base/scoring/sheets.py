@@ -77,6 +77,7 @@ class Criterion:
     notes: tuple[str, ...] = ()
     rules: tuple[Rule, ...] = ()
     cases: tuple[tuple[str, str], ...] = ()
+    applies_if: tuple[str, int] | None = None  # (criterion id, min points): else this criterion scores 0
 
     def option(self, option_id: str) -> Option:
         for o in self.options:
@@ -193,9 +194,11 @@ def _criterion(d: dict, part: str, group: str) -> Criterion:
     )
     rules = tuple(Rule(id=r["id"], kind=r["kind"], text=r["text"], criterion_id=d["id"]) for r in d.get("rules", []))
     cases = tuple((c["id"], c["label"]) for c in d.get("cases", []))
+    cond = d.get("applies_if")
     return Criterion(id=d["id"], number=d["number"], label=d["label"], max=d["max"], part=part, group=group,
                      options=opts, key=bool(d.get("key", False)), question=d.get("question"),
-                     notes=tuple(d.get("notes", [])), rules=rules, cases=cases)
+                     notes=tuple(d.get("notes", [])), rules=rules, cases=cases,
+                     applies_if=(cond["criterion"], cond["min_points"]) if cond else None)
 
 
 def build_sheet(data: dict) -> Sheet:
@@ -293,6 +296,10 @@ def rule_errors(sheet: Sheet) -> list[str]:
                 if thr < last:
                     errs.append(f"{where}: {star}-star mark asks for fewer points ({thr}) than a lower star ({last})")
                 last = thr
+        if c.applies_if:
+            target = next((x for x in sheet.criteria if x.id == c.applies_if[0]), None)
+            if target is None or target.applies_if or c.applies_if[1] > target.max:
+                errs.append(f"{where}: applies_if refers to {c.applies_if[0]!r}, which cannot satisfy it")
         if c.key and not c.question:
             errs.append(f"{where}: key criterion without a question")
     n_key = len(sheet.key_criteria)

@@ -209,6 +209,8 @@ def build_sheet(s: Sheet, meta: dict) -> dict:
         c["options"] = opts
         return c
 
+    # (applies_if is inserted by _apply_patches; options stay last for readability)
+
     parts = []
     for p in "ABC":
         items = [i for i in s.items if i.part == p]
@@ -332,6 +334,10 @@ def _apply_patches(sheet_number: int, data: dict) -> None:
 
     all_criteria = [c for p in data["parts"] for c in walk(p["groups"])]
     for c in all_criteria:
+        if any(fold(n).startswith("chi ap dung khi co cau chuyen san pham") for n in c.get("notes", [])):
+            story = next(o for o in all_criteria if o["number"] == "5.1")
+            c["applies_if"] = {"criterion": story["id"], "min_points": 1}
+    for c in all_criteria:
         rule_ids = {r["id"] for r in c.get("rules", [])}
         if "khong_phieu_cong_bo" in rule_ids:
             # "Không đánh giá các bước tiếp theo nếu không có Phiếu công bố": the 0-point answer stops the evaluation
@@ -373,6 +379,8 @@ def _apply_patches(sheet_number: int, data: dict) -> None:
             assert len(patch["short"]) == len(c["options"]), (sheet_number, c["number"])
             for o, sh in zip(c["options"], patch["short"]):
                 o["short"] = sh
+    for c in all_criteria:  # options last
+        c["options"] = c.pop("options")
     if sheet_number in SHEET_NOTES:
         data["notes"] = SHEET_NOTES[sheet_number]
 

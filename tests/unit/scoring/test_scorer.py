@@ -71,3 +71,14 @@ def test_sheet16_zero_sensory_score_halts():
     answers["c6_2"] = zero.id
     r = score_full(sheet, answers)
     assert r.disqualified and r.caps[0].kind == "halt"
+
+
+def test_story_structure_counts_only_with_a_story():
+    # 5.2 "Chỉ áp dụng khi có câu chuyện sản phẩm": no story (5.1 = 0) -> 5.2 scores 0
+    sheet = get_sheet(6)
+    answers = _best(sheet)
+    answers["c5_1"] = "o1"  # "Không có câu chuyện sản phẩm", 0 of 5
+    r = score_full(sheet, answers)
+    assert r.points["c5_2"] == 0 and r.total == 100 - 5 - 2
+    q = score_quick(sheet, {"c5_1": "o1"})
+    assert q.high.total == 93 and q.high.points["c5_2"] == 0
