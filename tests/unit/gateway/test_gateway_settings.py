@@ -1,0 +1,95 @@
+"""Settings from the environment and `.env`, validation, and secrets kept out of repr."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from bot.settings import REPO_ROOT, Settings, SettingsError, load_env_file, read_env_file
+
+
+def test_defaults():
+    settings = Settings.from_env({})
+    assert settings.rasa_url == "http://127.0.0.1:5005"
+    assert settings.data_dir == REPO_ROOT / "var"
+    assert settings.zalo_token_path == REPO_ROOT / "var" / "zalo_tokens.json"
+    assert not settings.telegram_enabled and not settings.zalo_enabled
+
+
+def test_values_from_the_environment():
+    settings = Settings.from_env(
+        {
+            "OCOP_RASA_URL": "http://rasa:5005/",
+            "OCOP_DATA_DIR": "/srv/ocop",
+            "OCOP_TELEGRAM_BOT_TOKEN": "1:abc",
+            "OCOP_TELEGRAM_MODE": "Polling",
+            "OCOP_ZALO_APP_ID": "42",
+            "OCOP_ZALO_OA_SECRET_KEY": "oa-secret",
+            "OCOP_ZALO_TIMESTAMP_WINDOW": "90",
+        }
+    )
+    assert settings.rasa_url == "http://rasa:5005"
+    assert settings.telegram_enabled and settings.telegram_mode == "polling"
+    assert settings.zalo_enabled and settings.zalo_timestamp_window == 90
+    assert settings.zalo_token_path.as_posix() == "/srv/ocop/zalo_tokens.json"
+
+
+@pytest.mark.parametrize(
+    "environ",
+    [
+        {"OCOP_TELEGRAM_MODE": "carrier-pigeon"},
+        {"OCOP_TELEGRAM_BOT_TOKEN": "1:abc"},
+        {"OCOP_TELEGRAM_BOT_TOKEN": "1:abc", "OCOP_TELEGRAM_WEBHOOK_SECRET": "has space"},
+        {"OCOP_RASA_TIMEOUT": "soon"},
+        {"OCOP_RASA_TIMEOUT": "0"},
+    ],
+)
+def test_invalid_settings_are_refused_with_the_variable_name(environ):
+    with pytest.raises(SettingsError, match="OCOP_|positive"):
+        Settings.from_env(environ)
+
+
+def test_secrets_are_not_in_repr_and_are_listed_for_redaction():
+    settings = Settings.from_env(
+        {
+            "OCOP_TELEGRAM_BOT_TOKEN": "1:secret-token",
+            "OCOP_TELEGRAM_WEBHOOK_SECRET": "hook_secret",
+            "OCOP_ZALO_OA_SECRET_KEY": "oa-key",
+            "OCOP_ZALO_REFRESH_TOKEN": "refresh-me",
+        }
+    )
+    text = repr(settings)
+    for secret in ("1:secret-token", "hook_secret", "oa-key", "refresh-me"):
+        assert secret not in text
+        assert secret in settings.secrets()
+
+
+def test_env_file_parsing(tmp_path):
+    env = tmp_path / ".env"
+    env.write_text(
+        "# comment\n"
+        "OCOP_RASA_URL=http://x:1\n"
+        "export OCOP_LOG_LEVEL = debug  # inline comment\n"
+        "OCOP_HOTLINE_NAME=\"Văn phòng # OCOP\"\n"
+        "not a line\n"
+        "OCOP_EMPTY=\n",
+        encoding="utf-8",
+    )
+    assert read_env_file(env) == {
+        "OCOP_RASA_URL": "http://x:1",
+        "OCOP_LOG_LEVEL": "debug",
+        "OCOP_HOTLINE_NAME": "Văn phòng # OCOP",
+        "OCOP_EMPTY": "",
+    }
+    assert read_env_file(tmp_path / "missing") == {}
+
+
+def test_env_file_does_not_override_the_environment(tmp_path, monkeypatch):
+    env = tmp_path / ".env"
+    env.write_text("OCOP_TEST_A=file\nOCOP_TEST_B=file\n", encoding="utf-8")
+    monkeypatch.setenv("OCOP_TEST_A", "process")
+    monkeypatch.delenv("OCOP_TEST_B", raising=False)
+    load_env_file(env)
+    assert os.environ["OCOP_TEST_A"] == "process" and os.environ["OCOP_TEST_B"] == "file"
+    monkeypatch.delenv("OCOP_TEST_B")
