@@ -43,6 +43,11 @@ class IndexParams:
     bm25_b: float = 0.75
     bm25_bigrams: bool = True
     lsa_dim: int = 256
+    heading_weight: int = 2  # times the heading is repeated in the indexed text
+
+
+def indexed_text(chunk: Chunk, params: IndexParams) -> str:
+    return f"{chunk.heading}\n" * params.heading_weight + chunk.text
 
 
 def bm25_tokens(text: str, bigrams: bool) -> list[str]:
@@ -87,8 +92,9 @@ def is_fresh(settings: KBSettings, params: IndexParams) -> bool:
     return bool(manifest) and manifest.get("fingerprint") == expected
 
 
-def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = True) -> dict:
-    """Parse, chunk, embed and write the index; returns the manifest."""
+def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
+                    progress: bool = False) -> LoadedIndex:
+    """Parse, chunk and index the documents without touching the disk (also used for tuning)."""
     import bm25s
     import faiss
 
@@ -98,7 +104,7 @@ def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progr
     chunks = chunk_documents(docs, params.chunking)
     if not chunks:
         raise ValueError(f"no chunks: no documents with '##' sections in {settings.documents_dir}")
-    texts = [c.index_text() for c in chunks]
+    texts = [indexed_text(c, params) for c in chunks]
 
     bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
     bm25.index([bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
@@ -109,29 +115,37 @@ def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progr
     vectors = embedder.encode(texts, progress=progress)
     faiss_index = faiss.IndexFlatIP(vectors.shape[1])
     faiss_index.add(vectors)
+    manifest = {
+        "format_version": FORMAT_VERSION,
+        "fingerprint": _fingerprint(doc_hashes, settings, params),
+        "documents": doc_hashes,
+        "document_ids": [d.id for d in docs],
+        "embedding_model": settings.embedding_model,
+        "embedding_dim": int(vectors.shape[1]),
+        "params": asdict(params),
+        "chunk_count": len(chunks),
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "build_seconds": round(time.perf_counter() - started, 3),
+    }
+    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
 
+
+def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = True) -> dict:
+    """Build the index and write it to ``settings.index_dir``; returns the manifest."""
+    import faiss
+
+    index = build_in_memory(settings, params, progress)
     settings.index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".kb_index-", dir=settings.index_dir.parent))
     try:
         (tmp / "chunks.jsonl").write_text(
-            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in chunks), encoding="utf-8")
-        bm25.save(str(tmp / "bm25"), show_progress=False)
-        faiss.write_index(faiss_index, str(tmp / "dense.faiss"))
+            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in index.chunks), encoding="utf-8")
+        index.bm25.save(str(tmp / "bm25"), show_progress=False)
+        faiss.write_index(index.faiss_index, str(tmp / "dense.faiss"))
         (tmp / "embedder").mkdir()
-        embedder.save(tmp / "embedder")
-        manifest = {
-            "format_version": FORMAT_VERSION,
-            "fingerprint": _fingerprint(doc_hashes, settings, params),
-            "documents": doc_hashes,
-            "document_ids": [d.id for d in docs],
-            "embedding_model": settings.embedding_model,
-            "embedding_dim": int(vectors.shape[1]),
-            "params": asdict(params),
-            "chunk_count": len(chunks),
-            "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-            "build_seconds": round(time.perf_counter() - started, 3),
-        }
-        (tmp / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8")
+        index.embedder.save(tmp / "embedder")
+        (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2),
+                                           encoding="utf-8")
         old = settings.index_dir.with_name(settings.index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if settings.index_dir.exists():
@@ -140,7 +154,7 @@ def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progr
         shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return manifest
+    return index.manifest
 
 
 def ensure_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = False) -> dict:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+import numpy as np
+
 from knowledge_base import textnorm
 from knowledge_base.retrieval import policy
 from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_scores, fuse
@@ -45,6 +47,7 @@ class Retriever:
         self.backend = backend
         self.params = params
         self._terms = TermStats(index.chunks)
+        self._positions = {c.id: i for i, c in enumerate(index.chunks)}
 
     def _raw_scores(self, query: str) -> dict[int, float]:
         depth = self.params.depth
@@ -72,7 +75,10 @@ class Retriever:
         """How sure we are that the best hit answers ``query``, in [0, 1] (see docs/benchmarks.md)."""
         if not hits:
             return 0.0
-        return float(self._terms.matched_share(query, hits[0].chunk.id))
+        best = hits[0].chunk.id
+        vector = self.index.embedder.encode([query])[0]
+        cosine = float(np.dot(vector, self.index.faiss_index.reconstruct(self._positions[best])))
+        return self._terms.confidence(query, best, cosine)
 
 
 _lock = threading.Lock()

@@ -1,0 +1,94 @@
+"""Retrieval evaluation on the gold set (tests/retrieval/gold.yml).
+
+Gold entries are ``{q: question, ids: [chunk or section ids]}`` or ``{q: question, out_of_scope: true}``.
+A hit answers a question when its chunk id or its enclosing ``##`` section id is among ``ids``.
+
+- recall@k: share of in-scope questions with an answering chunk among the top k (any one suffices);
+- MRR: mean reciprocal rank of the first answering chunk (0 when none in the top ``depth``);
+- refused: share of out-of-scope questions whose confidence falls below the answer threshold;
+- false refusals: share of in-scope questions refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from knowledge_base.retrieval.retriever import Retriever
+from knowledge_base.settings import REPO_ROOT
+
+GOLD_PATH = REPO_ROOT / "tests" / "retrieval" / "gold.yml"
+CUTOFFS = (1, 3, 5)
+
+
+@dataclass(frozen=True)
+class GoldQuestion:
+    question: str
+    ids: tuple[str, ...] = ()
+    out_of_scope: bool = False
+
+
+@dataclass
+class Report:
+    backend: str
+    recall: dict[int, float]
+    mrr: float
+    refused: float
+    false_refusals: float
+    misses: list[tuple[str, tuple[str, ...], list[str]]] = field(default_factory=list)
+
+
+def load_gold(path: Path = GOLD_PATH) -> list[GoldQuestion]:
+    entries = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+    return [GoldQuestion(str(e["q"]), tuple(e.get("ids") or ()), bool(e.get("out_of_scope"))) for e in entries]
+
+
+def unknown_ids(gold: list[GoldQuestion], retriever: Retriever) -> set[str]:
+    """Gold ids that name no chunk or section of the index (stale after a heading change)."""
+    known = {c.id for c in retriever.index.chunks} | {c.section_id for c in retriever.index.chunks}
+    return {i for g in gold for i in g.ids} - known
+
+
+def first_relevant_rank(retriever: Retriever, item: GoldQuestion, depth: int) -> tuple[int | None, list[str]]:
+    hits = retriever.search(item.question, k=depth)
+    for rank, hit in enumerate(hits, start=1):
+        if hit.chunk.id in item.ids or hit.chunk.section_id in item.ids:
+            return rank, [h.chunk.id for h in hits[:3]]
+    return None, [h.chunk.id for h in hits[:3]]
+
+
+def evaluate(retriever: Retriever, gold: list[GoldQuestion], threshold: float, depth: int = 10) -> Report:
+    in_scope = [g for g in gold if not g.out_of_scope]
+    out_scope = [g for g in gold if g.out_of_scope]
+    ranks, misses = [], []
+    for item in in_scope:
+        rank, top = first_relevant_rank(retriever, item, depth)
+        ranks.append(rank)
+        if rank is None or rank > 3:
+            misses.append((item.question, item.ids, top))
+
+    def refused(question: str) -> bool:
+        return retriever.confidence(question, retriever.search(question, k=1)) < threshold
+
+    n = max(len(in_scope), 1)
+    return Report(
+        backend=retriever.backend,
+        recall={k: sum(r is not None and r <= k for r in ranks) / n for k in CUTOFFS},
+        mrr=sum(1 / r for r in ranks if r) / n,
+        refused=sum(refused(g.question) for g in out_scope) / max(len(out_scope), 1),
+        false_refusals=sum(refused(g.question) for g in in_scope) / n,
+        misses=misses,
+    )
+
+
+def format_table(reports: list[Report], gold: list[GoldQuestion]) -> str:
+    n_in = sum(not g.out_of_scope for g in gold)
+    lines = [f"{n_in} in-scope questions, {len(gold) - n_in} out-of-scope",
+             "| backend | recall@1 | recall@3 | recall@5 | MRR | out-of-scope refused | in-scope refused |",
+             "|---|---|---|---|---|---|---|"]
+    for r in reports:
+        lines.append(f"| {r.backend} | {r.recall[1]:.3f} | {r.recall[3]:.3f} | {r.recall[5]:.3f} | {r.mrr:.3f} "
+                     f"| {r.refused:.3f} | {r.false_refusals:.3f} |")
+    return "\n".join(lines)
