@@ -63,9 +63,15 @@ def _potential(sheet: Sheet, r: Result) -> tuple:
 
 def improvement_plan(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = (),
                      top: int = 3) -> list[Step]:
-    """Up to ``top`` cumulative steps that raise the result most (empty when nothing can be improved)."""
+    """Up to ``top`` cumulative steps that raise the result most (empty when nothing can be improved).
+
+    A declared disqualifying condition (``conditions``) cannot be fixed by a better answer, so the plan is empty then;
+    a disqualifying *answer* (e.g. all raw material imported) is the first thing the plan changes.
+    """
     sh = sheet if isinstance(sheet, Sheet) else get_sheet(sheet)
     conditions = tuple(conditions)
+    if conditions:
+        return []
     current = dict(answers)
     result = _evaluate(sh, current, conditions)
     full = all(c.id in current for c in sh.criteria)
@@ -104,8 +110,8 @@ def improvement_plan(sheet: Sheet | str | int, answers: Mapping[str, str], condi
                 meets = level
         steps.append(Step(criterion_id=crit.id, criterion_number=crit.number, criterion_label=crit.label,
                           from_option=now.id, to_option=opt.id, to_label=opt.short or opt.label,
-                          points_gained=opt.points - now.points, total_after=r.total if full else None, star_before=result.star,
-                          star_after=r.star, unlocks_star=r.star if r.rank > result.rank else None,
+                          points_gained=r.total - result.total, total_after=r.total if full else None,
+                          star_before=result.star, star_after=r.star, unlocks_star=r.star if r.rank > result.rank else None,
                           meets_requirement=meets, citation=r.citation))
         current[crit.id] = opt.id
         result = r

@@ -56,3 +56,12 @@ def test_ambiguous_and_unknown():
     assert not match_product("lúa").ambiguous and match_product("lụa").best.number == 22
     assert not match_product("xin chào").found
     assert not match_product("").found
+
+
+def test_plan_first_removes_a_disqualifying_answer():
+    sheet = get_sheet(7)
+    answers = {c.id: c.best.id for c in sheet.criteria}
+    answers["c1_1"] = "o0"  # all raw material imported -> disqualified
+    steps = improvement_plan(sheet, answers, top=1)
+    assert steps[0].criterion_id == "c1_1" and steps[0].star_before is None and steps[0].unlocks_star == 5
+    assert improvement_plan(sheet, {c.id: c.best.id for c in sheet.criteria}, conditions=["gia_mao_ho_so"]) == []
