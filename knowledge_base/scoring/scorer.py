@@ -152,7 +152,8 @@ def effective_points(sheet: Sheet, chosen: Mapping[str, Option]) -> dict[str, in
     return points
 
 
-def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str) -> Result:
+def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str,
+              optimistic: bool = False) -> Result:
     points = effective_points(sheet, chosen)
     part_points = {p.id: sum(points.get(c.id, 0) for c in p.all_criteria()) for p in sheet.parts}
     total = sum(part_points.values())
@@ -191,7 +192,9 @@ def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[s
             if missing:
                 for c, opt in missing:
                     got = points.get(c.id, 0)
-                    reason = (f"Tổng điểm {total} đủ mức {band} sao nhưng chưa đạt yêu cầu tối thiểu cho {level} sao: "
+                    lead = (f"Kể cả khi các tiêu chí chưa trả lời đạt tối đa (tổng {total} điểm, mức {band} sao), sản phẩm"
+                            if optimistic else f"Tổng điểm {total} đủ mức {band} sao nhưng")
+                    reason = (f"{lead} chưa đạt yêu cầu tối thiểu cho {level} sao: "
                               f"tiêu chí {c.number} \"{c.label}\" đạt {got}/{c.max} điểm, cần tối thiểu phương án "
                               f"\"{opt.label}\" ({opt.points} điểm) — {cite}.")
                     caps.append(Cap(kind="min_star", reason=reason, citation=cite, star=level, criterion_id=c.id,
@@ -235,7 +238,7 @@ def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions
     low_choice = dict(chosen, **{c.id: _lowest_safe(c) for c in unanswered})
     high_choice = dict(chosen, **{c.id: c.best for c in unanswered})
     low = _evaluate(sh, low_choice, conditions, "quick")
-    high = _evaluate(sh, high_choice, conditions, "quick")
+    high = _evaluate(sh, high_choice, conditions, "quick", optimistic=bool(unanswered))
     possible = []
     for c in unanswered:
         for o in c.options:
