@@ -51,6 +51,8 @@ class Chunk:
     def citation(self) -> str:
         """E.g. "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"."""
         source = self.decision + (f" ngày {self.decision_date}" if self.decision and self.decision_date else "")
+        if "QĐ" in self.article:  # the article already names its decision(s)
+            source = ""
         parts = [p for p in (self.article, source) if p]
         if not parts:
             return f"Theo tài liệu “{self.title}”"

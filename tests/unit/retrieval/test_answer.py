@@ -1,0 +1,76 @@
+"""Answer composition: direct answer + citation, superseded note, refusal, channel limits."""
+
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from knowledge_base.answer import answer_question, trim_to_sentences
+from knowledge_base.hotline import hotline_message
+
+
+def test_confident_answer_cites_its_source(kb_env):
+    answer = answer_question("Hồ sơ đăng ký lần đầu gồm những gì?", intent="ask_dossier")
+    assert answer.confident
+    assert answer.text.startswith("Hồ sơ lần đầu gồm Phiếu đăng ký Mẫu số 01")
+    assert answer.citation == "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
+    assert answer.citation in answer.text
+    assert "hết hiệu lực" not in answer.text
+    assert 1 <= len(answer.buttons) <= 2
+    assert all(b["payload"].startswith("/ask_") or b["payload"] == "/start_self_assessment"
+               for b in answer.buttons)
+    assert "/ask_dossier" not in [b["payload"] for b in answer.buttons]  # no follow-up to the same intent
+    assert answer.hits[0].chunk.id == "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi"
+
+
+def test_no_diacritics_gives_the_same_answer(kb_env):
+    assert answer_question("giay chung nhan co gia tri bao lau").text == \
+        answer_question("Giấy chứng nhận có giá trị bao lâu?").text
+
+
+def test_superseded_source_says_what_replaced_it(kb_env):
+    answer = answer_question("Theo QĐ 148 thì hồ sơ đăng ký lần đầu gồm những gì?",
+                             entities=[{"entity": "decision", "value": "148"}])
+    assert answer.confident
+    assert answer.citation == "Theo Phụ lục II khoản 1, QĐ 148/QĐ-TTg ngày 24/02/2023"
+    assert "QĐ 148/QĐ-TTg đã hết hiệu lực, đã được thay thế bởi QĐ 26/2026/QĐ-TTg" in answer.text
+
+
+def test_out_of_scope_is_refused_with_the_hotline(kb_env):
+    answer = answer_question("Giá vàng hôm nay bao nhiêu một chỉ?")
+    assert not answer.confident
+    assert answer.citation == ""
+    assert "chưa tìm thấy thông tin đủ chắc chắn" in answer.text
+    assert hotline_message() in answer.text
+    assert answer.buttons == [{"title": "Gặp cán bộ hỗ trợ", "payload": "/human_handoff"}]
+
+
+def test_empty_question_asks_for_one(kb_env):
+    for text in ("", "   ", "😀😀", None):
+        answer = answer_question(text)
+        assert not answer.confident and answer.hits == [] and "nhập câu hỏi" in answer.text
+
+
+def test_max_chars_keeps_the_citation(kb_env):
+    answer = answer_question("Hồ sơ đăng ký lần đầu gồm những gì?", max_chars=120)
+    assert len(answer.text) <= 120
+    assert answer.text.endswith(answer.citation)
+
+
+def test_threshold_can_be_overridden(kb_env, monkeypatch):
+    monkeypatch.setenv("OCOP_KB_MIN_CONFIDENCE", "1.01")
+    assert not answer_question("Giấy chứng nhận có giá trị bao lâu?").confident
+
+
+def test_trim_cuts_at_sentence_boundaries():
+    text = "Câu một ngắn. Câu hai dài hơn một chút. Câu ba."
+    assert trim_to_sentences(text, 100) == text
+    assert trim_to_sentences(text, 30) == "Câu một ngắn.…"
+    assert trim_to_sentences("- mục một;\n- mục hai;\n- mục ba.", 22) == "- mục một;\n- mục hai;…"
+
+
+@given(st.text(alphabet=st.sampled_from("ab cđ.;:!?\n"), max_size=300), st.integers(min_value=2, max_value=200))
+def test_trim_never_exceeds_the_limit(text, limit):
+    trimmed = trim_to_sentences(text, limit)
+    assert len(trimmed) <= max(limit, 1)
+    assert trimmed.rstrip("…") in text or re.sub(r"\s+", " ", trimmed.rstrip("…")) in re.sub(r"\s+", " ", text)
