@@ -33,10 +33,13 @@ EXPIRED_BUTTON_REPLY = "Lựa chọn này đã cũ. Vui lòng gõ lại câu h�
 
 
 def too_long_reply(length: int, limit: int) -> str:
+    def number(value: int) -> str:  # Vietnamese digit grouping: 10.000
+        return f"{value:,}".replace(",", ".")
+
     return (
-        f"Tin nhắn của bạn dài quá ({length:,} ký tự). "
-        f"Vui lòng gõ câu hỏi ngắn gọn hơn, dưới {limit:,} ký tự."
-    ).replace(",", ".")
+        f"Tin nhắn của bạn dài quá ({number(length)} ký tự). "
+        f"Vui lòng gõ câu hỏi ngắn gọn hơn, dưới {number(limit)} ký tự."
+    )
 
 
 def unavailable_reply() -> str:

@@ -1,4 +1,4 @@
-// Web chat of the OCOP advisor. All text goes into the page with textContent, never innerHTML.
+// Web chat of the OCOP advisor. All text goes into the page with textContent only (no HTML parsing).
 // The sender id and the conversation are kept in localStorage so a reload keeps the history.
 (function () {
   "use strict";

@@ -1,0 +1,176 @@
+"""Bad input to every endpoint: clear Vietnamese replies or 4xx with a reason, never a 5xx.
+
+One gateway with all channels on (fake Telegram, fake Zalo, fake Rasa on loopback) serves the module;
+hypothesis drives arbitrary bodies, texts and events at it.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from bot.channels.telegram import SECRET_HEADER
+from bot.conversation import EMPTY_REPLY, NO_WORDS_REPLY
+from bot.settings import Settings
+from tests.channels.telegram_updates import text_update
+from tests.fakes.fake_rasa import FakeRasa
+from tests.fakes.fake_telegram import FakeTelegram
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, sign, text_event
+from tests.fakes.fixtures import run_gateway
+from tests.fakes.server import ServerThread
+
+TOKEN = "987654:FUZZ-token"
+SECRET = "fuzz_secret"
+POST_ENDPOINTS = ["/api/chat", "/telegram/webhook", "/zalo/webhook"]
+FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=30),
+    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=10), children, max_size=4),
+    max_leaves=12,
+)
+any_text = st.text(alphabet=st.characters(blacklist_categories=()), max_size=300)
+
+
+@pytest.fixture(scope="module")
+def servers(tmp_path_factory):
+    rasa, telegram, zalo = FakeRasa(), FakeTelegram(TOKEN), FakeZalo()
+    with ServerThread(rasa.app) as rasa_server, ServerThread(telegram.app) as tg_server, ServerThread(
+        zalo.app
+    ) as zalo_server:
+        settings_ = Settings(
+            rasa_url=rasa_server.url,
+            rasa_timeout=5,
+            data_dir=tmp_path_factory.mktemp("var"),
+            telegram_bot_token=TOKEN,
+            telegram_webhook_secret=SECRET,
+            telegram_api_url=tg_server.url,
+            zalo_app_id=APP_ID,
+            zalo_oa_secret_key=OA_SECRET_KEY,
+            zalo_app_secret_key=APP_SECRET_KEY,
+            zalo_access_token="access-1",
+            zalo_refresh_token="refresh-1",
+            zalo_openapi_url=zalo_server.url,
+            zalo_oauth_url=zalo_server.url,
+        )
+        with run_gateway(settings_) as gateway:
+            with httpx.Client(base_url=gateway.url, timeout=10) as client:
+                yield client, rasa, telegram, zalo
+
+
+@pytest.fixture
+def client(servers):
+    return servers[0]
+
+
+def chat_text(client, message: str) -> list[str]:
+    response = client.post("/api/chat", json={"sender": "fuzzer-001", "message": message})
+    assert response.status_code == 200, response.text
+    return [m["text"] for m in response.json()["messages"]]
+
+
+@pytest.mark.parametrize("message", ["", "   ", "\n\t \u3000"])
+def test_empty_messages_get_a_clear_reply(client, message):
+    assert chat_text(client, message) == [EMPTY_REPLY]
+
+
+@pytest.mark.parametrize("message", ["😀👍🎉", "!!! ???", "👨‍🌾"])
+def test_emoji_only_messages_get_a_clear_reply(client, message):
+    assert chat_text(client, message) == [NO_WORDS_REPLY]
+
+
+def test_ten_thousand_characters_get_a_please_shorten_reply(client):
+    message = ("hỏi " * 2500)[:-1] + "?"
+    assert len(message) == 10_000
+    (reply,) = chat_text(client, message)
+    assert reply == "Tin nhắn của bạn dài quá (10.000 ký tự). Vui lòng gõ câu hỏi ngắn gọn hơn, dưới 2.000 ký tự."
+
+
+def test_mixed_script_goes_to_rasa(client, servers):
+    text = "OCOP là gì? What is OCOP? 一村一品 とは 😀 Ελληνικά"
+    (reply,) = chat_text(client, text)
+    assert text in reply
+    assert servers[1].messages_from("web:fuzzer-001")[-1] == text
+
+
+@pytest.mark.parametrize("path", POST_ENDPOINTS)
+@pytest.mark.parametrize("body", [b"", b"{", b"{'single': 'quotes'}", b"\xff\xfe\x00", b"null", b"[1, 2]"])
+def test_malformed_bodies_get_4xx_with_a_reason(client, path, body):
+    headers = {"Content-Type": "application/json", SECRET_HEADER: SECRET, "X-ZEvent-Signature": "mac=0"}
+    response = client.post(path, content=body, headers=headers)
+    assert 400 <= response.status_code < 500
+    reason = response.json()
+    assert reason.get("error") or reason.get("detail")
+
+
+def test_malformed_json_to_the_chat_api_is_400_in_vietnamese(client):
+    response = client.post("/api/chat", content=b'{"message": ', headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"] == "Dữ liệu gửi lên không phải JSON hợp lệ."
+
+
+@pytest.mark.parametrize("path", POST_ENDPOINTS)
+def test_oversized_bodies_get_413(client, path):
+    response = client.post(path, content=b"x" * 300_000, headers={"Content-Type": "application/json"})
+    assert response.status_code == 413 and "quá lớn" in response.json()["error"]
+
+
+def test_chunked_oversized_body_gets_413(client):
+    response = client.post("/api/chat", content=iter([b"x" * 200_000, b"y" * 200_000]))
+    assert response.status_code == 413
+
+
+@FUZZ
+@given(body=st.binary(max_size=400), path=st.sampled_from(POST_ENDPOINTS))
+def test_arbitrary_bytes_never_cause_5xx(client, body, path):
+    headers = {"Content-Type": "application/json", SECRET_HEADER: SECRET, "X-ZEvent-Signature": "mac=0"}
+    assert client.post(path, content=body, headers=headers).status_code < 500
+
+
+@FUZZ
+@given(body=json_values)
+def test_arbitrary_json_to_the_chat_api_never_causes_5xx(client, body):
+    assert client.post("/api/chat", json=body).status_code < 500
+
+
+@FUZZ
+@given(message=any_text)
+def test_any_text_gets_a_reply(client, message):
+    body = json.dumps({"sender": "fuzzer-002", "message": message}).encode()  # lone surrogates as \ud800 escapes
+    response = client.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 200
+    assert all(m["text"] for m in response.json()["messages"])
+
+
+@FUZZ
+@given(update=st.dictionaries(st.sampled_from(["message", "callback_query", "edited_message", "x"]), json_values))
+def test_arbitrary_telegram_updates_with_the_right_secret_never_cause_5xx(client, update):
+    response = client.post("/telegram/webhook", json={"update_id": 1, **update}, headers={SECRET_HEADER: SECRET})
+    assert response.status_code < 500
+
+
+@FUZZ
+@given(text=any_text)
+def test_any_telegram_text_is_accepted(client, text):
+    response = client.post("/telegram/webhook", json=text_update(2, 55, text), headers={SECRET_HEADER: SECRET})
+    assert response.status_code == 200
+
+
+@FUZZ
+@given(extra=st.dictionaries(st.sampled_from(["event_name", "sender", "message", "follower", "x"]), json_values))
+def test_arbitrary_signed_zalo_events_never_cause_5xx(client, extra):
+    event = {**text_event("777", "xin chào", f"fz-{time.monotonic_ns()}"), **extra}
+    body = json.dumps(event).encode()
+    response = client.post("/zalo/webhook", content=body, headers={"X-ZEvent-Signature": sign(body, event["timestamp"])})
+    assert response.status_code < 500
+
+
+def test_gateway_is_still_healthy_after_the_fuzzing(client, servers):
+    time.sleep(0.5)
+    assert client.get("/healthz").status_code == 200
+    assert client.get("/readyz").json()["channels"] == {"web": "on", "telegram": "on", "zalo": "on"}
+    assert chat_text(client, "xin chào")[0].startswith("Xin chào!")
