@@ -34,7 +34,7 @@ from knowledge_base.scoring import (
     get_sheet,
     group_name,
     improvement_plan,
-    list_sheets,
+    load_index,
     match_product,
     score,
     summary_text,
@@ -203,8 +203,11 @@ async def selfassess_page() -> FileResponse:
 
 @router.get("/api/sheets")
 async def sheets() -> dict:
-    """The 26 product sets in official order."""
-    return {"sheets": [_sheet_summary(s) for s in list_sheets()], "source": CITATION}
+    """The 26 product sets in official order (from the index, without loading every sheet)."""
+    entries = sorted(load_index()["product_sets"], key=lambda e: e["number"])
+    return {"sheets": [{"number": e["number"], "id": e["id"], "name": e["name"], "group": e["group"],
+                        "group_name": group_name(e["group"]), "subgroup": e["subgroup"]} for e in entries],
+            "source": CITATION}
 
 
 @router.get("/api/sheets/{key}")

@@ -1,0 +1,19 @@
+"""A small app serving only the self-assessment router and the static files, for API tests."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from fastapi.testclient import TestClient
+
+from bot.channels.web import STATIC_DIR
+from bot.selfassess import router
+
+
+@pytest.fixture(scope="module")
+def client() -> TestClient:
+    app = FastAPI()
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    return TestClient(app)
