@@ -47,13 +47,13 @@ def parse_answer(criterion: Criterion, text: str) -> str | None:
     if number:
         index = int(number.group(1))
         return options[index - 1].id if 1 <= index <= len(options) else None
-    if len(options) == 2:
-        worse, better = sorted(options, key=lambda o: o.points)
-        if folded in YES:
-            return better.id
-        if folded in NO:
-            return worse.id
-    matches = [o for o in options if folded and folded in normalize_folded(o.button)]
+    worst = min(options, key=lambda o: o.points)
+    if folded in NO and worst.points == 0:
+        return worst.id  # "chưa", "không": the option for "not yet / none"
+    if folded in YES:
+        # A bare "có" picks the better of two options; with several levels it is asked again.
+        return max(options, key=lambda o: o.points).id if len(options) == 2 else None
+    matches = [o for o in options if folded and f" {folded} " in f" {normalize_folded(o.button)} "]
     return matches[0].id if len(matches) == 1 else None
 
 
