@@ -21,9 +21,8 @@ def bm25_scores(index: LoadedIndex, query: str, depth: int) -> dict[int, float]:
     return {int(i): float(scores[i]) for i in order if scores[i] > 0}
 
 
-def dense_scores(index: LoadedIndex, query: str, depth: int) -> dict[int, float]:
-    vector = index.embedder.encode([query])
-    scores, ids = index.faiss_index.search(vector, min(depth, len(index.chunks)))
+def dense_scores(index: LoadedIndex, query_vector: np.ndarray, depth: int) -> dict[int, float]:
+    scores, ids = index.faiss_index.search(query_vector.reshape(1, -1), min(depth, len(index.chunks)))
     return {int(i): max(float(s), 0.0) for s, i in zip(scores[0], ids[0]) if i >= 0}
 
 

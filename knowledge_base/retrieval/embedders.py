@@ -49,39 +49,42 @@ class LsaEmbedder:
     def __init__(self, dim: int = 256):
         self.name = LOCAL_EMBEDDER
         self.dim = dim
-        self._vectorizer = None
-        self._svd = None
+        self._vectorizers: list = []
+        self._projection: np.ndarray | None = None  # features x dim, C-contiguous for a fast product
 
     def fit(self, texts: list[str]) -> None:
+        from scipy.sparse import hstack
         from sklearn.decomposition import TruncatedSVD
         from sklearn.feature_extraction.text import TfidfVectorizer
-        from sklearn.pipeline import FeatureUnion
 
-        self._vectorizer = FeatureUnion([
-            ("words", TfidfVectorizer(preprocessor=textnorm.normalize_folded, ngram_range=(1, 2),
-                                      sublinear_tf=True, token_pattern=r"(?u)\b\w+\b")),
-            ("chars", TfidfVectorizer(preprocessor=textnorm.normalize_folded, analyzer="char_wb",
-                                      ngram_range=(2, 5), sublinear_tf=True)),
-        ])
-        tfidf = self._vectorizer.fit_transform(texts)
+        self._vectorizers = [
+            TfidfVectorizer(preprocessor=textnorm.normalize_folded, ngram_range=(1, 2), sublinear_tf=True,
+                            token_pattern=r"(?u)\b\w+\b"),
+            TfidfVectorizer(preprocessor=textnorm.normalize_folded, analyzer="char_wb", ngram_range=(2, 5),
+                            sublinear_tf=True),
+        ]
+        tfidf = hstack([v.fit_transform(texts) for v in self._vectorizers]).tocsr()
         dim = max(1, min(self.dim, tfidf.shape[0] - 1, tfidf.shape[1] - 1))
-        self._svd = TruncatedSVD(n_components=dim, random_state=0)
-        self._svd.fit(tfidf)
+        svd = TruncatedSVD(n_components=dim, random_state=0).fit(tfidf)
+        self._projection = np.ascontiguousarray(svd.components_.T, dtype=np.float32)
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
-        return _unit_rows(self._svd.transform(self._vectorizer.transform(texts)))
+        from scipy.sparse import hstack
+
+        tfidf = hstack([v.transform(texts) for v in self._vectorizers]).tocsr()
+        return _unit_rows(tfidf @ self._projection)
 
     def save(self, directory: Path) -> None:
         with open(Path(directory) / self.FILE, "wb") as fh:
-            pickle.dump((self.dim, self._vectorizer, self._svd), fh)
+            pickle.dump((self.dim, self._vectorizers, self._projection), fh)
 
     @classmethod
     def load(cls, directory: Path) -> "LsaEmbedder":
         # The pickle is written by our own index build into the private index directory.
         with open(Path(directory) / cls.FILE, "rb") as fh:
-            dim, vectorizer, svd = pickle.load(fh)
+            dim, vectorizers, projection = pickle.load(fh)
         embedder = cls(dim)
-        embedder._vectorizer, embedder._svd = vectorizer, svd
+        embedder._vectorizers, embedder._projection = vectorizers, projection
         return embedder
 
 

@@ -31,7 +31,7 @@ from knowledge_base.retrieval.documents import load_documents
 from knowledge_base.retrieval.embedders import Embedder, create_embedder, load_embedder
 from knowledge_base.settings import KBSettings
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 
 
 @dataclass(frozen=True)

@@ -48,15 +48,30 @@ class Retriever:
         self.params = params
         self._terms = TermStats(index.chunks)
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
+        self._vectors: dict[str, np.ndarray] = {}
+        self._cache_lock = threading.Lock()
 
     def _raw_scores(self, query: str) -> dict[int, float]:
         depth = self.params.depth
         if self.backend == "bm25":
             return bm25_scores(self.index, query, depth)
         if self.backend == "dense":
-            return dense_scores(self.index, query, depth)
-        return fuse(bm25_scores(self.index, query, depth), dense_scores(self.index, query, depth),
-                    self.params.fusion, self.params.rrf_k, self.params.dense_weight)
+            return dense_scores(self.index, self._query_vector(query), depth)
+        lexical = bm25_scores(self.index, query, depth)
+        dense = dense_scores(self.index, self._query_vector(query), depth)
+        return fuse(lexical, dense, self.params.fusion, self.params.rrf_k, self.params.dense_weight)
+
+    def _query_vector(self, query: str) -> np.ndarray:
+        """The query's embedding; the last few are cached (search and confidence both need it)."""
+        with self._cache_lock:
+            vector = self._vectors.get(query)
+        if vector is None:
+            vector = self.index.embedder.encode([query])[0]
+            with self._cache_lock:
+                if len(self._vectors) >= 64:
+                    self._vectors.pop(next(iter(self._vectors)))
+                self._vectors[query] = vector
+        return vector
 
     def search(self, query: str, k: int = 5, intent: str | None = None,
                decisions: set[str] | None = None) -> list[Hit]:
@@ -76,7 +91,7 @@ class Retriever:
         if not hits:
             return 0.0
         best = hits[0].chunk.id
-        vector = self.index.embedder.encode([query])[0]
+        vector = self._query_vector(query)
         cosine = float(np.dot(vector, self.index.faiss_index.reconstruct(self._positions[best])))
         return self._terms.confidence(query, best, cosine)
 
