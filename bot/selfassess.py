@@ -250,9 +250,10 @@ async def score_answers(request: Request):
     found = _find_sheet(body.sheet)
     if found is None:
         return _unknown_sheet(body.sheet, 422)
+    conditions = list(dict.fromkeys(body.conditions))
     try:
-        result = score(found, body.answers, body.conditions)
-        plan = improvement_plan(found, body.answers, body.conditions, top=PLAN_STEPS)
+        result = score(found, body.answers, conditions)
+        plan = improvement_plan(found, body.answers, conditions, top=PLAN_STEPS)
     except AnswerError as error:
         return _error(422, _answer_error_vi(found, body), str(error).strip('"'))
     return result_json(found, result, plan)

@@ -13,6 +13,7 @@
     conditions: [],    // ticked condition ids
     result: null,      // last /api/score response for the current answers
     seq: 0,            // id of the latest score request; older responses are ignored
+    loadSeq: 0,        // id of the latest sheet request; a slower earlier one is ignored
   };
 
   const $ = (id) => document.getElementById(id);
@@ -174,14 +175,17 @@
   async function openSheet(key) {
     const error = $("load-error");
     error.hidden = true;
+    const seq = ++state.loadSeq;
     let sheet;
     try {
       sheet = await getJSON("/api/sheets/" + encodeURIComponent(key));
     } catch (e) {
+      if (seq !== state.loadSeq) return;
       error.textContent = e.message;
       error.hidden = false;
       return;
     }
+    if (seq !== state.loadSeq) return;
     state.sheet = sheet;
     state.result = null;
     const saved = savedAnswers(sheet);
@@ -225,6 +229,7 @@
       for (const group of part.groups) section.append(renderGroup(group, 3));
       parts.append(section);
     }
+    $("council-note").textContent = sheet.note;
     $("result-note").textContent = sheet.note;
     $("result-citation").textContent = `Nguồn: ${sheet.citation}; thang điểm hạng sao: ${sheet.band_citation}.`;
     $("sheet").hidden = false;
