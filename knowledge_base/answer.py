@@ -114,7 +114,10 @@ def trim_to_sentences(text: str, limit: int) -> str:
     return out + "…" if len(out) < len(text.rstrip()) else out
 
 
-def _superseded_note(chunk: Chunk) -> str:
+def _superseded_note(chunk: Chunk, body: str) -> str:
+    """The validity note, unless the passage quoted already says the decision is no longer in force."""
+    if "hết hiệu lực" in body and chunk.superseded_by in body:
+        return ""
     if chunk.validity == "superseded":
         replaced = f", đã được thay thế bởi {chunk.superseded_by}" if chunk.superseded_by else ""
         return (f"Lưu ý: {chunk.decision or 'văn bản này'} đã hết hiệu lực{replaced}. "
@@ -170,5 +173,5 @@ def answer_question(text: str, intent: str | None = None, entities=None, max_cha
     best = hits[0].chunk
     citation = best.citation()
     body = _direct_answer(question, best, BODY_CHARS)
-    return Answer(_fit([body, citation, _superseded_note(best)], max_chars), citation,
+    return Answer(_fit([body, citation, _superseded_note(best, body)], max_chars), citation,
                   _buttons(best, intent), True, hits)

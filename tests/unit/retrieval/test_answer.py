@@ -74,3 +74,11 @@ def test_trim_never_exceeds_the_limit(text, limit):
     trimmed = trim_to_sentences(text, limit)
     assert len(trimmed) <= max(limit, 1)
     assert trimmed.rstrip("…") in text or re.sub(r"\s+", " ", trimmed.rstrip("…")) in re.sub(r"\s+", " ", text)
+
+
+def test_superseded_note_is_not_repeated(kb_env):
+    path = kb_env.documents_dir / "qd-cu.md"
+    path.write_text(path.read_text(encoding="utf-8").rstrip() + (
+        " Lưu ý: QĐ 148/QĐ-TTg đã hết hiệu lực, được thay thế bởi QĐ 26/2026/QĐ-TTg.\n"), encoding="utf-8")
+    answer = answer_question("Theo QĐ 148 thì hồ sơ đăng ký lần đầu gồm những gì?")
+    assert answer.text.count("hết hiệu lực") == 1
