@@ -9,6 +9,7 @@ whose presses are acknowledged with answerCallbackQuery and sent to Rasa as the 
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -17,7 +18,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ChatAction
-from telegram.error import TelegramError
+from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
 from bot.callback_keys import CallbackKeys
@@ -39,6 +40,7 @@ UNKNOWN_COMMAND_REPLY = (
     "/danhgia (tự đánh giá sản phẩm), /hotline (số liên hệ). Hoặc bạn cứ gõ câu hỏi."
 )
 NO_BUTTON_TEXT = "Mời bạn chọn:"
+MAX_RETRY_AFTER = 30.0
 
 
 class TelegramChannel:
@@ -180,7 +182,7 @@ class TelegramChannel:
             markup = self._keyboard(reply)
             for index, piece in enumerate(pieces):
                 last = index == len(pieces) - 1
-                await context.bot.send_message(chat_id, piece, reply_markup=markup if last else None)
+                await _send_message(context.bot, chat_id, piece, markup if last else None)
 
     def _keyboard(self, reply: BotMessage) -> InlineKeyboardMarkup | None:
         if not reply.buttons:
@@ -188,6 +190,25 @@ class TelegramChannel:
         return InlineKeyboardMarkup(
             [[InlineKeyboardButton(b.title, callback_data=self.keys.encode(b.payload))] for b in reply.buttons]
         )
+
+
+async def _send_message(bot, chat_id: int, text: str, markup: InlineKeyboardMarkup | None) -> None:
+    """sendMessage, tried again once after a flood-control wait or a connection dropped before the answer.
+
+    A timeout is not retried: Telegram may have delivered the message already.
+    """
+    try:
+        await bot.send_message(chat_id, text, reply_markup=markup)
+        return
+    except RetryAfter as error:
+        delay = error.retry_after.total_seconds() if hasattr(error.retry_after, "total_seconds") else error.retry_after
+        logger.warning("Telegram flood control: retrying in %.0f s", delay)
+        await asyncio.sleep(min(float(delay), MAX_RETRY_AFTER))
+    except TimedOut:
+        raise
+    except NetworkError as error:
+        logger.warning("sendMessage failed (%s); retrying once", error)
+    await bot.send_message(chat_id, text, reply_markup=markup)
 
 
 def _sender(update: Update) -> str:

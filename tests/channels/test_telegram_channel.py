@@ -184,6 +184,13 @@ def test_polling_mode_answers_without_a_webhook(gateway_settings, telegram, fake
     assert fake_rasa.messages_from(f"telegram:{CHAT}") == ["xin chào"]
 
 
+def test_flood_control_is_waited_out_and_the_message_resent(webhook_gateway, telegram):
+    telegram.flood_next_sends = 1
+    post_update(webhook_gateway, text_update(14, CHAT, "hạng sao là gì"))
+    first, second = telegram.wait_for("sendMessage", 2)
+    assert first["text"] == second["text"] and "hạng sao là gì" in second["text"]
+
+
 def test_unreachable_bot_api_leaves_the_web_chat_running(gateway_settings, fake_rasa):
     with run_gateway(
         gateway_settings, telegram_bot_token=TOKEN, telegram_webhook_secret=SECRET, telegram_api_url="http://127.0.0.1:9"

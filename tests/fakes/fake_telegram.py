@@ -23,6 +23,7 @@ class FakeTelegram:
         self.token = token
         self.calls: list[tuple[str, dict[str, Any]]] = []
         self.webhook: dict[str, Any] = {}
+        self.flood_next_sends = 0  # answer that many sendMessage calls with 429 "retry after 1"
         self._updates: list[dict] = []
         self._lock = threading.Lock()
         self._message_id = 0
@@ -71,6 +72,13 @@ class FakeTelegram:
             if method != "getUpdates":
                 with self._lock:
                     self.calls.append((method, params))
+            if method == "sendMessage" and self.flood_next_sends > 0:
+                self.flood_next_sends -= 1
+                return JSONResponse(
+                    {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
+                     "parameters": {"retry_after": 1}},
+                    429,
+                )
             result = await handler(params)
             return JSONResponse({"ok": True, "result": result})
 

@@ -18,7 +18,9 @@ class ServerThread:
     def __init__(self, app, startup_timeout: float = 15.0) -> None:
         self.app = app
         self.startup_timeout = startup_timeout
-        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they are TCP;
+        # without it every response waits ~40 ms for a delayed ACK (Nagle).
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
         self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._socket.bind((HOST, 0))
         self.port = self._socket.getsockname()[1]

@@ -1,0 +1,213 @@
+"""Benchmark the gateway on loopback: webhook acknowledgement latency and the latency it adds to a reply.
+
+Usage (from the repo root):
+    .venvs/app/bin/python scripts/bench_gateway.py [--rasa-url URL] [--requests 1000] [--senders 50]
+                                                   [--turns 200] [--max-seconds 60]
+
+The gateway runs as its own process (`uvicorn bot.app:app`, one worker) with Telegram (webhook mode) and
+Zalo switched on; the fake Telegram Bot API and fake Zalo API (tests/fakes) run in this process, and so
+does the fake Rasa unless --rasa-url names a real Rasa server.
+1. Webhook acknowledgement: `--senders` concurrent senders post `--requests` updates in total to
+   /telegram/webhook (secret header) and then to /zalo/webhook (signed events); p50/p95/p99 of the time to
+   the HTTP 200. Replies keep flowing to the fakes in the background meanwhile, as in production.
+2. Reply latency added by the gateway: `--turns` interleaved pairs of the same question sent directly to
+   Rasa's REST channel and through the web chat API (`POST /api/chat`), one at a time; medians side by side.
+Each phase stops early when `--max-seconds` has passed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.channels.telegram import SECRET_HEADER  # noqa: E402
+from bot.services import free_port, http_ok  # noqa: E402
+from tests.channels.telegram_updates import text_update  # noqa: E402
+from tests.fakes.fake_rasa import FakeRasa  # noqa: E402
+from tests.fakes.fake_telegram import FakeTelegram  # noqa: E402
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, encode, text_event  # noqa: E402
+from tests.fakes.server import ServerThread  # noqa: E402
+
+TOKEN = "100200:BENCH-token"
+SECRET = "bench_secret"
+QUESTION = "hồ sơ đăng ký OCOP gồm những gì"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * len(ordered)) - 1))
+    return ordered[index]
+
+
+def summary(values: list[float]) -> dict:
+    ms = [v * 1000 for v in values]
+    return {
+        "n": len(ms),
+        "p50_ms": round(percentile(ms, 50), 2),
+        "p95_ms": round(percentile(ms, 95), 2),
+        "p99_ms": round(percentile(ms, 99), 2),
+        "max_ms": round(max(ms), 2),
+    }
+
+
+async def hammer(client: httpx.AsyncClient, build, total: int, senders: int, deadline: float) -> tuple[list, int]:
+    """`senders` concurrent loops posting `build(sender, i)` until `total` requests or the deadline."""
+    latencies: list[float] = []
+    failures = 0
+    counter = iter(range(total))
+
+    async def sender_loop(sender: int) -> None:
+        nonlocal failures
+        for i in counter:
+            if time.monotonic() > deadline:
+                return
+            url, kwargs = build(sender, i)
+            started = time.perf_counter()
+            response = await client.post(url, **kwargs)
+            latencies.append(time.perf_counter() - started)
+            failures += response.status_code != 200
+
+    await asyncio.gather(*(sender_loop(s) for s in range(senders)))
+    return latencies, failures
+
+
+def telegram_request(sender: int, i: int):
+    return "/telegram/webhook", {"json": text_update(i + 1, 500_000 + sender, QUESTION), "headers": {SECRET_HEADER: SECRET}}
+
+
+def zalo_request(sender: int, i: int):
+    body, headers = encode(text_event(str(9_000_000_000 + sender), QUESTION, f"bench-{time.time_ns()}-{i}"))
+    return "/zalo/webhook", {"content": body, "headers": headers}
+
+
+async def side_by_side(gateway_url: str, rasa_url: str, turns: int, deadline: float) -> dict:
+    direct, through = [], []
+    async with httpx.AsyncClient(timeout=30) as client:
+        for i in range(turns):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            response = await client.post(
+                f"{rasa_url}/webhooks/rest/webhook", json={"sender": f"bench-direct-{i % 10}", "message": QUESTION}
+            )
+            response.raise_for_status()
+            direct.append(time.perf_counter() - started)
+            started = time.perf_counter()
+            response = await client.post(
+                f"{gateway_url}/api/chat", json={"sender": f"bench-web-{i % 10:04d}", "message": QUESTION}
+            )
+            response.raise_for_status()
+            through.append(time.perf_counter() - started)
+    added = [t - d for t, d in zip(through, direct)]
+    return {
+        "direct_rasa": summary(direct),
+        "through_gateway": summary(through),
+        "added_p50_ms": round((statistics.median(through) - statistics.median(direct)) * 1000, 2),
+        "added_pairwise_p50_ms": round(statistics.median(added) * 1000, 2),
+        "added_pairwise_p95_ms": round(percentile(added, 95) * 1000, 2),
+    }
+
+
+def wait_until(condition, timeout: float) -> float:
+    started = time.monotonic()
+    while not condition() and time.monotonic() - started < timeout:
+        time.sleep(0.05)
+    return time.monotonic() - started
+
+
+def start_gateway(rasa_url: str, telegram_url: str, zalo_url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "OCOP_RASA_URL": rasa_url,
+        "OCOP_DATA_DIR": str(data_dir),
+        "OCOP_LOG_LEVEL": "WARNING",
+        "OCOP_PUBLIC_BASE_URL": "",
+        "OCOP_TELEGRAM_BOT_TOKEN": TOKEN,
+        "OCOP_TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "OCOP_TELEGRAM_MODE": "webhook",
+        "OCOP_TELEGRAM_API_URL": telegram_url,
+        "OCOP_ZALO_APP_ID": APP_ID,
+        "OCOP_ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
+        "OCOP_ZALO_APP_SECRET_KEY": APP_SECRET_KEY,
+        "OCOP_ZALO_ACCESS_TOKEN": "access-1",
+        "OCOP_ZALO_REFRESH_TOKEN": "refresh-1",
+        "OCOP_ZALO_TOKEN_STORE": str(data_dir / "zalo_tokens.json"),
+        "OCOP_ZALO_OPENAPI_URL": zalo_url,
+        "OCOP_ZALO_OAUTH_URL": zalo_url,
+    }
+    command = [sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", str(port),
+               "--log-level", "warning", "--no-access-log"]
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    if wait_until(lambda: http_ok(f"{url}/healthz") or process.poll() is not None, 30) >= 30 or process.poll():
+        process.terminate()
+        raise RuntimeError("the gateway did not start")
+    return process, url
+
+
+async def run(args: argparse.Namespace, rasa_url: str, telegram: FakeTelegram, zalo: FakeZalo, gateway_url: str) -> dict:
+    results: dict = {"requests": args.requests, "senders": args.senders, "rasa": args.rasa_url or "fake Rasa"}
+    limits = httpx.Limits(max_connections=args.senders, max_keepalive_connections=args.senders)
+    async with httpx.AsyncClient(base_url=gateway_url, timeout=30, limits=limits) as client:
+        for name, build, delivered in (
+            ("telegram_ack", telegram_request, lambda: len(telegram.calls_of("sendMessage"))),
+            ("zalo_ack", zalo_request, lambda: len(zalo.sent)),
+        ):
+            before = delivered()
+            started = time.monotonic()
+            latencies, failures = await hammer(
+                client, build, args.requests, args.senders, started + args.max_seconds
+            )
+            results[name] = {**summary(latencies), "non_200": failures}
+            sent = len(latencies)
+            await asyncio.to_thread(wait_until, lambda: delivered() - before >= sent, args.max_seconds)
+            results[name]["all_replies_delivered_after_s"] = round(time.monotonic() - started, 2)
+            results[name]["replies_delivered"] = delivered() - before
+    results["reply_latency"] = await side_by_side(gateway_url, rasa_url, args.turns, time.monotonic() + args.max_seconds)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rasa-url", default="", help="a running Rasa server (default: the fake Rasa)")
+    parser.add_argument("--requests", type=int, default=1000, help="webhook deliveries per channel")
+    parser.add_argument("--senders", type=int, default=50, help="concurrent senders")
+    parser.add_argument("--turns", type=int, default=200, help="direct/gateway reply pairs")
+    parser.add_argument("--max-seconds", type=float, default=60.0, help="time limit of each phase")
+    parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = parser.parse_args(argv)
+
+    rasa, telegram, zalo = FakeRasa(), FakeTelegram(TOKEN), FakeZalo()
+    with ServerThread(rasa.app) as rasa_server, ServerThread(telegram.app) as telegram_server, ServerThread(
+        zalo.app
+    ) as zalo_server, tempfile.TemporaryDirectory(prefix="bench-gateway-") as data_dir:
+        rasa_url = args.rasa_url.rstrip("/") or rasa_server.url
+        process, gateway_url = start_gateway(rasa_url, telegram_server.url, zalo_server.url, Path(data_dir))
+        try:
+            results = asyncio.run(run(args, rasa_url, telegram, zalo, gateway_url))
+        finally:
+            process.terminate()
+            process.wait(timeout=15)
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
