@@ -64,7 +64,9 @@ def wait_for(driver, condition, message):
 
 
 def text(driver, element_id: str) -> str:
-    return driver.find_element("id", element_id).text
+    """An element's text read in one step (the result is redrawn after every answer, so no stale references)."""
+    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
+                                 element_id)
 
 
 def open_sheet(driver, url: str, criteria: int) -> None:
@@ -150,7 +152,7 @@ def test_full_self_assessment_of_sheet_4(server, driver):
         assert driver.find_element("id", "print-result").is_displayed()
         assert not driver.find_element("id", "parts").is_displayed()
         assert not driver.find_element("id", "scorebar").is_displayed()
-        assert "Tổng điểm: 70/100" in text(driver, "print-result")
+        assert "Tổng điểm: 70/100" in driver.find_element("id", "print-result").text
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
