@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
+from bot.channels.web import STATIC_DIR
 from knowledge_base.scoring import (
     CITATION,
     NOTE_COUNCIL,
@@ -40,19 +41,12 @@ from knowledge_base.scoring import (
     summary_text,
 )
 from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT
-from bot.channels.web import STATIC_DIR
 
 router = APIRouter()
 
 PLAN_STEPS = 5
 MAX_QUERY_CHARS = 200
-STAR_BANDS = [
-    {"star": 5, "text": BAND_TEXT[5]},
-    {"star": 4, "text": BAND_TEXT[4]},
-    {"star": 3, "text": BAND_TEXT[3]},
-    {"star": 2, "text": BAND_TEXT[2]},
-    {"star": 1, "text": BAND_TEXT[1]},
-]
+STAR_BANDS = [{"star": star, "text": BAND_TEXT[star]} for star in (5, 4, 3, 2, 1)]
 
 
 class ScoreRequest(BaseModel):

@@ -211,6 +211,10 @@
 
     const list = $("condition-list");
     clear(list);
+    if (!sheet.conditions.length) {
+      list.append(el("p", {className: "muted"}, "Phiếu này không ghi điều kiện loại hồ sơ."));
+    }
+    for (const note of sheet.notes) list.append(el("p", {className: "crit-note"}, "Ghi chú: " + note));
     for (const c of sheet.conditions) {
       const box = el("input", {type: "checkbox", name: "condition", value: c.id,
         checked: state.conditions.includes(c.id)});
@@ -224,7 +228,7 @@
     for (const part of sheet.parts) {
       const section = el("section", {className: "card part", dataset: {part: part.id}},
         el("h2", {}, `Phần ${part.id}. ${part.label}`),
-        el("p", {className: "part-score"}, el("span", {className: "part-points", dataset: {part: part.id}}, "0"),
+        el("p", {className: "part-score"}, "Đạt ", el("span", {className: "part-points", dataset: {part: part.id}}, "0"),
           `/${part.max} điểm`));
       for (const group of part.groups) section.append(renderGroup(group, 3));
       parts.append(section);
