@@ -22,6 +22,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+def _interrupt(*_: object) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     config = StackConfig(
@@ -31,8 +35,10 @@ def main(argv: list[str] | None = None) -> int:
         action_port=args.action_port,
         gateway_port=args.gateway_port,
     )
-    # Turn SIGTERM into the same clean shutdown as Ctrl-C.
-    signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
+    # Ctrl-C and SIGTERM both stop every child (explicit handlers also work when started in the background,
+    # where SIGINT may be ignored by inheritance).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     print("Starting the OCOP advisor (first start loads the model: about a minute) ...", file=sys.stderr)
     try:
         with Stack(config) as stack:
