@@ -26,9 +26,9 @@ def slugify(heading: str) -> str:
 class ChunkParams:
     """Chunking parameters (chosen by measurement on the gold set, see docs/benchmarks.md)."""
 
-    split_chars: int = 1800
-    window_chars: int = 1800
-    overlap_chars: int = 250
+    split_chars: int = 800
+    window_chars: int = 800
+    overlap_chars: int = 200
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ class IndexParams:
     bm25_b: float = 0.75
     bm25_bigrams: bool = True
     lsa_dim: int = 256
-    heading_weight: int = 2  # times the heading is repeated in the indexed text
+    heading_weight: int = 3  # times the heading is repeated in the indexed text
 
 
 def indexed_text(chunk: Chunk, params: IndexParams) -> str:

@@ -25,8 +25,6 @@ INTENT_TOPICS: dict[str, str] = {
     "ask_legal_basis": "van_ban",
 }
 
-# Canonical decision values as in the Rasa `decision` entity.
-DECISIONS = ("26/2026", "1489", "1048", "148", "781", "919", "490")
 _QUERY_DECISION_RE = re.compile(r"(?<!\d)(?<!\d/)(26\s*/\s*2026|1489|1048|148|781|919|490)(?!\d)(?!/\d)")
 _CHUNK_DECISION_RE = re.compile(r"(\d+)(?:/(\d{4}))?/QĐ", re.IGNORECASE)
 
