@@ -4,12 +4,14 @@ Usage (from the repo root):
     .venvs/app/bin/python scripts/bench_gateway.py [--rasa-url URL] [--requests 1000] [--senders 50]
                                                    [--turns 200] [--max-seconds 60]
 
-The gateway runs as its own process (`uvicorn bot.app:app`, one worker) with Telegram (webhook mode) and
-Zalo switched on; the fake Telegram Bot API and fake Zalo API (tests/fakes) run in this process, and so
-does the fake Rasa unless --rasa-url names a real Rasa server.
-1. Webhook acknowledgement: `--senders` concurrent senders post `--requests` updates in total to
-   /telegram/webhook (secret header) and then to /zalo/webhook (signed events); p50/p95/p99 of the time to
-   the HTTP 200. Replies keep flowing to the fakes in the background meanwhile, as in production.
+Three processes: the gateway (`uvicorn bot.app:app`, one worker) with Telegram (webhook mode) and Zalo
+switched on; the fake Telegram Bot API, fake Zalo API and fake Rasa (tests/fakes) in a child process (the
+fake Rasa unused when --rasa-url names a real Rasa server); and this process, which only sends the load.
+1. Webhook acknowledgement: `--senders` concurrent senders (each sending its next message as soon as the
+   previous one is acknowledged) post `--requests` updates in total to /telegram/webhook (secret header)
+   and then to /zalo/webhook (signed events); p50/p95/p99 of the time to the HTTP 200. Replies keep
+   flowing to the fakes in the background meanwhile, as in production. The same load on GET /healthz
+   first gives the floor set by the machine and the HTTP stack.
 2. Reply latency added by the gateway: `--turns` interleaved pairs of the same question sent directly to
    Rasa's REST channel and through the web chat API (`POST /api/chat`), one at a time; medians side by side.
 Each phase stops early when `--max-seconds` has passed.
@@ -76,7 +78,11 @@ async def hammer(client: httpx.AsyncClient, build, total: int, senders: int, dea
                 return
             url, kwargs = build(sender, i)
             started = time.perf_counter()
-            response = await client.post(url, **kwargs)
+            try:
+                response = await (client.post(url, **kwargs) if kwargs else client.get(url))
+            except httpx.HTTPError:
+                failures += 1
+                continue
             latencies.append(time.perf_counter() - started)
             failures += response.status_code != 200
 
@@ -128,6 +134,31 @@ def wait_until(condition, timeout: float) -> float:
     return time.monotonic() - started
 
 
+def serve_fakes() -> None:
+    """Child process: serve the fakes, print their URLs as one JSON line, report delivery counts at /counts."""
+    from fastapi import FastAPI
+
+    rasa, telegram, zalo = FakeRasa(), FakeTelegram(TOKEN), FakeZalo()
+    counts = FastAPI()
+
+    @counts.get("/counts")
+    async def delivered() -> dict:
+        return {"telegram": len(telegram.calls_of("sendMessage")), "zalo": len(zalo.sent)}
+
+    with ServerThread(rasa.app) as r, ServerThread(telegram.app) as t, ServerThread(zalo.app) as z, ServerThread(
+        counts
+    ) as c:
+        print(json.dumps({"rasa": r.url, "telegram": t.url, "zalo": z.url, "counts": c.url}), flush=True)
+        sys.stdin.read()  # until the parent closes our stdin
+
+
+def start_fakes() -> tuple[subprocess.Popen, dict]:
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--serve-fakes"], cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    return process, json.loads(process.stdout.readline())
+
+
 def start_gateway(rasa_url: str, telegram_url: str, zalo_url: str, data_dir: Path) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {
@@ -160,24 +191,39 @@ def start_gateway(rasa_url: str, telegram_url: str, zalo_url: str, data_dir: Pat
     return process, url
 
 
-async def run(args: argparse.Namespace, rasa_url: str, telegram: FakeTelegram, zalo: FakeZalo, gateway_url: str) -> dict:
-    results: dict = {"requests": args.requests, "senders": args.senders, "rasa": args.rasa_url or "fake Rasa"}
+async def run(args: argparse.Namespace, rasa_url: str, counts_url: str, gateway_url: str) -> dict:
+    results: dict = {
+        "requests": args.requests,
+        "senders": args.senders,
+        "rasa": args.rasa_url or "fake Rasa",
+        "cpus": os.cpu_count(),
+        "load_average_before": [round(x, 2) for x in os.getloadavg()],
+    }
     limits = httpx.Limits(max_connections=args.senders, max_keepalive_connections=args.senders)
     async with httpx.AsyncClient(base_url=gateway_url, timeout=30, limits=limits) as client:
-        for name, build, delivered in (
-            ("telegram_ack", telegram_request, lambda: len(telegram.calls_of("sendMessage"))),
-            ("zalo_ack", zalo_request, lambda: len(zalo.sent)),
-        ):
-            before = delivered()
-            started = time.monotonic()
-            latencies, failures = await hammer(
-                client, build, args.requests, args.senders, started + args.max_seconds
-            )
-            results[name] = {**summary(latencies), "non_200": failures}
-            sent = len(latencies)
-            await asyncio.to_thread(wait_until, lambda: delivered() - before >= sent, args.max_seconds)
-            results[name]["all_replies_delivered_after_s"] = round(time.monotonic() - started, 2)
-            results[name]["replies_delivered"] = delivered() - before
+        latencies, failures = await hammer(
+            client, lambda s, i: ("/healthz", {}), args.requests, args.senders, time.monotonic() + args.max_seconds
+        )
+    results["healthz_baseline"] = {**summary(latencies), "failed": failures}
+    await asyncio.sleep(1)
+    for name, channel, build in (
+        ("telegram_ack", "telegram", telegram_request),
+        ("zalo_ack", "zalo", zalo_request),
+    ):
+
+        def delivered(channel: str = channel) -> int:
+            return httpx.get(f"{counts_url}/counts").json()[channel]
+
+        before = delivered()
+        started = time.monotonic()
+        # A fresh client per phase: connections idle during the previous drain may be closed by now.
+        async with httpx.AsyncClient(base_url=gateway_url, timeout=30, limits=limits) as client:
+            latencies, failures = await hammer(client, build, args.requests, args.senders, started + args.max_seconds)
+        results[name] = {**summary(latencies), "failed": failures}
+        sent = len(latencies)
+        await asyncio.to_thread(wait_until, lambda: delivered() - before >= sent, args.max_seconds)
+        results[name]["all_replies_delivered_after_s"] = round(time.monotonic() - started, 2)
+        results[name]["replies_delivered"] = delivered() - before
     results["reply_latency"] = await side_by_side(gateway_url, rasa_url, args.turns, time.monotonic() + args.max_seconds)
     return results
 
@@ -190,19 +236,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--turns", type=int, default=200, help="direct/gateway reply pairs")
     parser.add_argument("--max-seconds", type=float, default=60.0, help="time limit of each phase")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument("--serve-fakes", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
+    if args.serve_fakes:
+        serve_fakes()
+        return 0
 
-    rasa, telegram, zalo = FakeRasa(), FakeTelegram(TOKEN), FakeZalo()
-    with ServerThread(rasa.app) as rasa_server, ServerThread(telegram.app) as telegram_server, ServerThread(
-        zalo.app
-    ) as zalo_server, tempfile.TemporaryDirectory(prefix="bench-gateway-") as data_dir:
-        rasa_url = args.rasa_url.rstrip("/") or rasa_server.url
-        process, gateway_url = start_gateway(rasa_url, telegram_server.url, zalo_server.url, Path(data_dir))
-        try:
-            results = asyncio.run(run(args, rasa_url, telegram, zalo, gateway_url))
-        finally:
-            process.terminate()
-            process.wait(timeout=15)
+    fakes, urls = start_fakes()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-gateway-") as data_dir:
+            rasa_url = args.rasa_url.rstrip("/") or urls["rasa"]
+            gateway, gateway_url = start_gateway(rasa_url, urls["telegram"], urls["zalo"], Path(data_dir))
+            try:
+                results = asyncio.run(run(args, rasa_url, urls["counts"], gateway_url))
+            finally:
+                gateway.terminate()
+                gateway.wait(timeout=15)
+    finally:
+        fakes.stdin.close()
+        fakes.wait(timeout=15)
     print(json.dumps(results, indent=2, ensure_ascii=False))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

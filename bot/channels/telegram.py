@@ -32,7 +32,8 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-CONCURRENT_UPDATES = 64
+# Updates processed at once (as for Zalo: a burst must not crowd out the webhook acknowledgements).
+CONCURRENT_UPDATES = 16
 # Commands that start a Rasa turn, and the intent payload each sends.
 RASA_COMMANDS = {"start": "/greet", "help": "/help", "danhgia": "/start_self_assessment"}
 UNKNOWN_COMMAND_REPLY = (

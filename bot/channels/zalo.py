@@ -39,6 +39,9 @@ NON_TEXT_EVENTS = {
 FOLLOW_PAYLOAD = "/greet"
 HTTP_TIMEOUT = 10.0
 STOP_GRACE = 5.0
+# Turns processed at once; the rest wait their turn, so a burst of events does not crowd out the
+# webhook acknowledgements on the event loop.
+CONCURRENT_TURNS = 16
 
 
 class ZaloChannel:
@@ -59,6 +62,7 @@ class ZaloChannel:
         self.inbox = ZaloInbox(connection)
         self.choices = NumberedChoices(connection)
         self._tasks: set[asyncio.Task] = set()
+        self._turns = asyncio.Semaphore(CONCURRENT_TURNS)
         self.router = APIRouter()
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
@@ -116,7 +120,8 @@ class ZaloChannel:
 
     async def _process(self, key: str, event: dict) -> None:
         try:
-            await self._handle(event)
+            async with self._turns:
+                await self._handle(event)
         except Exception:
             logger.exception("Zalo event %s failed", event.get("event_name"))
         self.inbox.finish(key)
