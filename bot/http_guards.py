@@ -1,6 +1,7 @@
 """Request guards shared by every endpoint: a body size limit and clear 4xx errors.
 
-Malformed JSON gets 400 and other validation failures 422, each with a Vietnamese `error` (for a
+Bodies over the limit get 413; a body declared as JSON that is not UTF-8 gets 400 before any route
+sees it. Malformed JSON gets 400 and other validation failures 422, each with a Vietnamese `error` (for a
 person) beside FastAPI's usual `detail` (for a program).
 """
 
@@ -16,7 +17,7 @@ MAX_BODY_BYTES = 256 * 1024
 
 
 class BodySizeLimit:
-    """Answer 413 to request bodies over `limit` bytes, declared or streamed."""
+    """Answer 413 to request bodies over `limit` bytes, declared or streamed, and 400 to non-UTF-8 JSON."""
 
     def __init__(self, app: ASGIApp, limit: int = MAX_BODY_BYTES) -> None:
         self.app = app
@@ -44,6 +45,13 @@ class BodySizeLimit:
             if not message.get("more_body", False):
                 break
         body = b"".join(chunks)
+        if _declares_json(scope) and not _is_utf8(body):
+            response = JSONResponse(
+                {"error": "Dữ liệu gửi lên không phải JSON hợp lệ (cần mã hoá UTF-8).", "detail": "body is not UTF-8"},
+                status_code=400,
+            )
+            await response(scope, receive, send)
+            return
         replayed = False
 
         async def replay() -> Message:
@@ -54,6 +62,19 @@ class BodySizeLimit:
             return await receive()
 
         await self.app(scope, replay, send)
+
+
+def _declares_json(scope: Scope) -> bool:
+    content_type = dict(scope["headers"]).get(b"content-type", b"")
+    return content_type.split(b";")[0].strip().lower() == b"application/json"
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
