@@ -77,23 +77,37 @@ def _passages(text: str) -> list[str]:
     return [b for b in blocks if not b.startswith("|---")]
 
 
-def _direct_answer(question: str, chunk: Chunk, budget: int) -> str:
-    """The chunk's first passage plus the passages sharing most words with the question, in order."""
-    passages = _passages(chunk.text)
+def _section_passages(chunks: list[Chunk], best: Chunk) -> list[str]:
+    """Passages of the whole section ``best`` belongs to (windows re-joined, overlaps dropped)."""
+    passages: list[str] = []
+    for chunk in chunks:
+        if chunk.section_id == best.section_id and chunk.heading == best.heading:
+            passages += [p for p in _passages(chunk.text) if p not in passages]
+    return passages or _passages(best.text)
+
+
+def _words(text: str, keep_marks: bool) -> set[str]:
+    return set((textnorm.normalize if keep_marks else textnorm.normalize_folded)(text).split())
+
+
+def _direct_answer(question: str, passages: list[str], heading: str, budget: int) -> str:
+    """The section's first passage plus the passages sharing most words with the question, in order.
+
+    Words are compared with their diacritics when the question has any ("bộ" is not "bổ"), folded
+    otherwise; a passage must share at least half as many words as the best one to be added.
+    """
     if not passages:
-        return chunk.heading
-    query_words = set(textnorm.normalize_folded(question).split())
-
-    def overlap(passage: str) -> int:
-        return len(query_words & set(textnorm.normalize_folded(passage).split()))
-
+        return heading
+    keep_marks = textnorm.fold(question) != question.lower()
+    query_words = _words(question, keep_marks)
+    overlaps = [len(query_words & _words(p, keep_marks)) for p in passages]
+    needed = max(1, max(overlaps[1:], default=0) / 2)
     chosen = {0}
     size = len(passages[0])
-    for i in sorted(range(1, len(passages)), key=lambda i: (-overlap(passages[i]), i)):
-        if overlap(passages[i]) == 0 or size + len(passages[i]) > budget:
-            continue
-        chosen.add(i)
-        size += len(passages[i])
+    for i in sorted(range(1, len(passages)), key=lambda i: (-overlaps[i], i)):
+        if overlaps[i] >= needed and size + 2 + len(passages[i]) <= budget:
+            chosen.add(i)
+            size += 2 + len(passages[i])
     return trim_to_sentences("\n\n".join(passages[i] for i in sorted(chosen)), budget)
 
 
@@ -172,6 +186,6 @@ def answer_question(text: str, intent: str | None = None, entities=None, max_cha
         return _not_sure(hits, max_chars)
     best = hits[0].chunk
     citation = best.citation()
-    body = _direct_answer(question, best, BODY_CHARS)
+    body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
     return Answer(_fit([body, citation, _superseded_note(best, body)], max_chars), citation,
                   _buttons(best, intent), True, hits)

@@ -82,3 +82,15 @@ def test_superseded_note_is_not_repeated(kb_env):
         " Lưu ý: QĐ 148/QĐ-TTg đã hết hiệu lực, được thay thế bởi QĐ 26/2026/QĐ-TTg.\n"), encoding="utf-8")
     answer = answer_question("Theo QĐ 148 thì hồ sơ đăng ký lần đầu gồm những gì?")
     assert answer.text.count("hết hiệu lực") == 1
+
+
+def test_windowed_section_answers_from_the_whole_section(kb_env):
+    path = kb_env.documents_dir / "qd-moi.md"
+    filler = "\n\n".join(f"Đoạn bổ sung số {i} về thủ tục chung của chương trình." for i in range(30))
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "Hồ sơ nộp tại UBND cấp xã nơi sản xuất.",
+        f"{filler}\n\nHồ sơ nộp tại UBND cấp xã nơi sản xuất, gồm một bộ giấy và một bộ điện tử."), encoding="utf-8")
+    answer = answer_question("Hồ sơ nộp tại UBND cấp xã gồm một bộ giấy và bộ điện tử phải không?")
+    assert answer.hits[0].chunk.id.startswith("qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi~")
+    assert answer.text.startswith("Hồ sơ lần đầu gồm Phiếu đăng ký Mẫu số 01")
+    assert "một bộ giấy và một bộ điện tử" in answer.text
