@@ -84,7 +84,12 @@ class Retriever:
         scored = [(policy.adjust(s, chunks[i], named, topic, self.params), i)
                   for i, s in self._raw_scores(query).items()]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
-        return [Hit(chunks[i], round(s, 6)) for s, i in scored[:k]]
+        hits, sections = [], set()
+        for score, i in scored:  # one hit per section: its best-scoring window
+            if chunks[i].section_id not in sections and len(hits) < k:
+                sections.add(chunks[i].section_id)
+                hits.append(Hit(chunks[i], round(score, 6)))
+        return hits
 
     def confidence(self, query: str, hits: list[Hit]) -> float:
         """How sure we are that the best hit answers ``query``, in [0, 1] (see docs/benchmarks.md)."""

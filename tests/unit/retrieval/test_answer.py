@@ -94,3 +94,4 @@ def test_windowed_section_answers_from_the_whole_section(kb_env):
     assert answer.hits[0].chunk.id.startswith("qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi~")
     assert answer.text.startswith("Hồ sơ lần đầu gồm Phiếu đăng ký Mẫu số 01")
     assert "một bộ giấy và một bộ điện tử" in answer.text
+    assert len({h.chunk.section_id for h in answer.hits}) == len(answer.hits)  # one hit per section
