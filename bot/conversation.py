@@ -105,9 +105,9 @@ class Conversation:
             self.log.record(sender, "out", message.text)
         return messages
 
-    def notice(self, sender: str, what: str, reply: str) -> list[BotMessage]:
-        """Answer a message the gateway handles itself (a sticker, a photo): log and reply."""
-        return self._local(sender, f"[{what}]", "non_text", reply)
+    def notice(self, sender: str, what: str, reply: str, status: str = "non_text") -> list[BotMessage]:
+        """Answer a message the gateway handles itself (a sticker, a command): log and reply."""
+        return self._local(sender, f"[{what}]", status, reply)
 
     def _local(self, sender: str, text: str, status: str, reply: str) -> list[BotMessage]:
         self.log.record(sender, "in", text, status)

@@ -91,7 +91,8 @@ async def hammer(client: httpx.AsyncClient, build, total: int, senders: int, dea
 
 
 def telegram_request(sender: int, i: int):
-    return "/telegram/webhook", {"json": text_update(i + 1, 500_000 + sender, QUESTION), "headers": {SECRET_HEADER: SECRET}}
+    update = text_update(i + 1, 500_000 + sender, QUESTION)
+    return "/telegram/webhook", {"json": update, "headers": {SECRET_HEADER: SECRET}}
 
 
 def zalo_request(sender: int, i: int):
@@ -224,7 +225,8 @@ async def run(args: argparse.Namespace, rasa_url: str, counts_url: str, gateway_
         await asyncio.to_thread(wait_until, lambda: delivered() - before >= sent, args.max_seconds)
         results[name]["all_replies_delivered_after_s"] = round(time.monotonic() - started, 2)
         results[name]["replies_delivered"] = delivered() - before
-    results["reply_latency"] = await side_by_side(gateway_url, rasa_url, args.turns, time.monotonic() + args.max_seconds)
+    deadline = time.monotonic() + args.max_seconds
+    results["reply_latency"] = await side_by_side(gateway_url, rasa_url, args.turns, deadline)
     return results
 
 

@@ -141,20 +141,24 @@ class TelegramChannel:
 
     async def _on_button(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        await query.answer()
+        try:
+            await query.answer()
+        except TelegramError as error:  # e.g. "query is too old": the press still counts
+            logger.warning("answerCallbackQuery failed: %s", error)
         payload = self.keys.decode(query.data or "")
         if payload is None:
-            await self._send(context, update.effective_chat.id, [BotMessage(EXPIRED_BUTTON_REPLY)])
+            replies = self.conversation.notice(_sender(update), "expired button", EXPIRED_BUTTON_REPLY, "command")
+            await self._send(context, update.effective_chat.id, replies)
             return
         await self._turn(update, context, payload)
 
     async def _on_hotline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         sender = _sender(update)
-        replies = self.conversation.notice(sender, "/hotline", hotline_message())
+        replies = self.conversation.notice(sender, "/hotline", hotline_message(), "command")
         await self._send(context, update.effective_chat.id, replies)
 
     async def _on_unknown_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        replies = self.conversation.notice(_sender(update), "unknown command", UNKNOWN_COMMAND_REPLY)
+        replies = self.conversation.notice(_sender(update), "unknown command", UNKNOWN_COMMAND_REPLY, "command")
         await self._send(context, update.effective_chat.id, replies)
 
     async def _on_non_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

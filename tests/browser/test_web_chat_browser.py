@@ -90,7 +90,8 @@ def test_question_button_escaping_and_history_across_reload(browser, gateway, fa
     assert bubbles(browser, "user") == [], "the greeting is asked for without a user bubble"
 
     # A button press sends its payload and shows its title.
-    button = wait_until(browser, lambda d: d.find_element(By.XPATH, "//div[@class='buttons']/button[.='Hạng sao OCOP']"))
+    star_button = "//div[@class='buttons']/button[.='Hạng sao OCOP']"
+    button = wait_until(browser, lambda d: d.find_element(By.XPATH, star_button))
     button.click()
     wait_until(browser, lambda d: any("/ask_star_levels" in t for t in bubbles(d, "bot")))
     assert bubbles(browser, "user") == ["Hạng sao OCOP"]

@@ -175,7 +175,8 @@ def test_malformed_updates_get_400(webhook_gateway, body):
 
 
 def test_polling_mode_answers_without_a_webhook(gateway_settings, telegram, fake_rasa):
-    with run_gateway(gateway_settings, telegram_bot_token=TOKEN, telegram_mode="polling", telegram_api_url=telegram.url):
+    polling = {"telegram_bot_token": TOKEN, "telegram_mode": "polling", "telegram_api_url": telegram.url}
+    with run_gateway(gateway_settings, **polling):
         telegram.queue_update(text_update(telegram.next_update_id(), CHAT, "xin chào"))
         (sent,) = telegram.wait_for("sendMessage")
         assert sent["text"].startswith("Xin chào!")
@@ -193,7 +194,10 @@ def test_flood_control_is_waited_out_and_the_message_resent(webhook_gateway, tel
 
 def test_unreachable_bot_api_leaves_the_web_chat_running(gateway_settings, fake_rasa):
     with run_gateway(
-        gateway_settings, telegram_bot_token=TOKEN, telegram_webhook_secret=SECRET, telegram_api_url="http://127.0.0.1:9"
+        gateway_settings,
+        telegram_bot_token=TOKEN,
+        telegram_webhook_secret=SECRET,
+        telegram_api_url="http://127.0.0.1:9",
     ) as gateway:
         ready = httpx.get(f"{gateway.url}/readyz").json()
         assert ready["channels"]["telegram"] == "failed"

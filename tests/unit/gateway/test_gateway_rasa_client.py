@@ -14,7 +14,8 @@ async def test_send_parse_status(fake_rasa):
     try:
         messages = await client.send("web:abc12345", "xin chào", metadata={"channel": "web"})
         assert messages[0]["buttons"][0] == {"title": "Hồ sơ đăng ký", "payload": "/ask_dossier"}
-        assert fake_rasa.requests[0] == {"sender": "web:abc12345", "message": "xin chào", "metadata": {"channel": "web"}}
+        expected = {"sender": "web:abc12345", "message": "xin chào", "metadata": {"channel": "web"}}
+        assert fake_rasa.requests[0] == expected
         parsed = await client.parse("hồ sơ gồm gì")
         assert parsed["intent"]["name"] == "ask_dossier"
         assert (await client.status())["model_file"]
