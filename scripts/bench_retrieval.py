@@ -72,10 +72,10 @@ def sweep(settings: KBSettings, gold, threshold: float) -> None:
     base = IndexParams()
     index_variants = {
         "default": base,
-        "chunks 800/800 overlap 200": replace(base, chunking=ChunkParams(800, 800, 200)),
+        "whole sections (1800/1800/250)": replace(base, chunking=ChunkParams(1800, 1800, 250)),
         "chunks 500/500 overlap 150": replace(base, chunking=ChunkParams(500, 500, 150)),
         "heading weight 1": replace(base, heading_weight=1),
-        "heading weight 3": replace(base, heading_weight=3),
+        "heading weight 2": replace(base, heading_weight=2),
         "BM25 without bigrams": replace(base, bm25_bigrams=False),
         "LSA 128 dimensions": replace(base, lsa_dim=128),
     }
