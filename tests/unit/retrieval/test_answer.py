@@ -95,3 +95,11 @@ def test_windowed_section_answers_from_the_whole_section(kb_env):
     assert answer.text.startswith("Hồ sơ lần đầu gồm Phiếu đăng ký Mẫu số 01")
     assert "một bộ giấy và một bộ điện tử" in answer.text
     assert len({h.chunk.section_id for h in answer.hits}) == len(answer.hits)  # one hit per section
+
+
+def test_odd_inputs_never_crash_and_respect_the_limit(kb_env):
+    odd = ["<script>alert(1)</script>", "a" * 100_000, "hồ sơ " * 5000, "\u0301\u0301", "1234567890",
+           "ho\u0300 so\u031b", "\x00\x01 hồ sơ", "QĐ 148 QĐ 1048 QĐ 781 26/2026", "?" * 50]
+    for text in odd:
+        answer = answer_question(text, max_chars=300)
+        assert answer.text and len(answer.text) <= 300
