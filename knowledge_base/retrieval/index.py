@@ -9,17 +9,20 @@ Layout of the index directory (default ``var/kb_index/``)::
     embedder/       fitted local embedder (LSA); empty for sentence-transformers
 
 The index is rebuilt only when the manifest's fingerprint (document hashes + settings + parameters)
-differs from the current one. A build is written to a temporary directory and swapped in, so a
-concurrent reader never sees half an index.
+differs from the current one. A build is written to a temporary directory and swapped in under an
+exclusive file lock (``<index dir>.lock``); readers hold a shared lock while loading, so processes
+starting together (action server, gateway) build once and never read half an index.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import shutil
 import tempfile
 import time
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -79,6 +82,17 @@ def _document_hashes(settings: KBSettings) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
 
 
+@contextmanager
+def _locked(index_dir: Path, exclusive: bool):
+    index_dir.parent.mkdir(parents=True, exist_ok=True)
+    with open(index_dir.with_name(index_dir.name + ".lock"), "a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def read_manifest(index_dir: Path) -> dict | None:
     try:
         return json.loads((Path(index_dir) / "manifest.json").read_text(encoding="utf-8"))
@@ -132,10 +146,14 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
 
 def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = True) -> dict:
     """Build the index and write it to ``settings.index_dir``; returns the manifest."""
+    with _locked(settings.index_dir, exclusive=True):
+        return _build_and_swap(settings, params, progress)
+
+
+def _build_and_swap(settings: KBSettings, params: IndexParams, progress: bool) -> dict:
     import faiss
 
     index = build_in_memory(settings, params, progress)
-    settings.index_dir.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=".kb_index-", dir=settings.index_dir.parent))
     try:
         (tmp / "chunks.jsonl").write_text(
@@ -161,20 +179,25 @@ def ensure_index(settings: KBSettings, params: IndexParams = IndexParams(), prog
     """Build the index unless the stored one matches the documents and settings; returns the manifest."""
     if is_fresh(settings, params):
         return read_manifest(settings.index_dir)
-    return build_index(settings, params, progress=progress)
+    with _locked(settings.index_dir, exclusive=True):
+        if is_fresh(settings, params):  # another process built it while we waited
+            return read_manifest(settings.index_dir)
+        return _build_and_swap(settings, params, progress)
 
 
 def load_index(settings: KBSettings, params: IndexParams = IndexParams()) -> LoadedIndex:
     import bm25s
     import faiss
 
-    manifest = ensure_index(settings, params)
+    ensure_index(settings, params)
     directory = settings.index_dir
-    with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
-        chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
-    bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
-    faiss_index = faiss.read_index(str(directory / "dense.faiss"))
-    embedder = load_embedder(manifest["embedding_model"], directory / "embedder")
+    with _locked(directory, exclusive=False):
+        manifest = read_manifest(directory)
+        with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
+            chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
+        bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
+        faiss_index = faiss.read_index(str(directory / "dense.faiss"))
+        embedder = load_embedder(manifest["embedding_model"], directory / "embedder")
     return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
 
 

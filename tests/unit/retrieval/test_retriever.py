@@ -1,5 +1,7 @@
 """Index build/rebuild and the three back-ends on the fixture corpus."""
 
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 
 from knowledge_base.retrieval import BACKENDS, Retriever, get_retriever
@@ -41,6 +43,13 @@ def test_forced_build_replaces_the_index(settings):
     manifest = build_index(settings, progress=False)
     assert read_manifest(settings.index_dir) == manifest
     assert not list(settings.index_dir.parent.glob(".kb_index-*"))  # temporary build dir removed
+
+
+def test_concurrent_loads_build_once(settings):
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        indexes = list(pool.map(lambda _: load_index(settings), range(3)))
+    assert len({i.manifest["built_at"] + i.manifest["fingerprint"] for i in indexes}) == 1
+    assert all(len(i.chunks) == 6 for i in indexes)
 
 
 @pytest.mark.parametrize("backend", BACKENDS)
