@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 
 from knowledge_base import textnorm
 from knowledge_base.retrieval.documents import Document, Section
+from knowledge_base.retrieval.policy import chunk_decisions
 
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
 
@@ -51,7 +52,7 @@ class Chunk:
     def citation(self) -> str:
         """E.g. "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"."""
         source = self.decision + (f" ngày {self.decision_date}" if self.decision and self.decision_date else "")
-        if "QĐ" in self.article:  # the article already names its decision(s)
+        if chunk_decisions(self.decision) & chunk_decisions(self.article):  # the article names it already
             source = ""
         parts = [p for p in (self.article, source) if p]
         if not parts:

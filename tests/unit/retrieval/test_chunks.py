@@ -60,7 +60,9 @@ def test_citation_formats():
     chunk = chunk_document(parse_document(FIXTURE_DOCS / "qd-moi.md"))[0]
     assert chunk.citation() == "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
     assert replace(chunk, article="").citation() == "Theo QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
-    assert replace(chunk, article="QĐ 1489/QĐ-TTg điểm a").citation() == "Theo QĐ 1489/QĐ-TTg điểm a"
+    assert replace(chunk, article="Điều 4 QĐ 26/2026/QĐ-TTg").citation() == "Theo Điều 4 QĐ 26/2026/QĐ-TTg"
+    assert replace(chunk, article="Điều 1 (thay QĐ 148/QĐ-TTg)").citation() == \
+        "Theo Điều 1 (thay QĐ 148/QĐ-TTg), QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
     assert replace(chunk, article="", decision="").citation().startswith("Theo tài liệu “QĐ 26/2026")
 
 
