@@ -5,6 +5,7 @@
     python -m knowledge_base ask "hồ sơ gồm những gì" [--backend bm25|dense|hybrid] [-k 5] [--intent ask_dossier]
     python -m knowledge_base answer "hồ sơ gồm những gì" [--intent ...] [--max-chars 2000]
     python -m knowledge_base eval [--gold tests/retrieval/gold.yml] [--misses]
+    python -m knowledge_base calibrate [--target 0.9]   # confidence threshold for the current embedder
 """
 
 from __future__ import annotations
@@ -94,6 +95,23 @@ def _eval(args, settings: KBSettings) -> int:
     return 1 if unknown else 0
 
 
+def _calibrate(args, settings: KBSettings) -> int:
+    from knowledge_base.answer import confidence_threshold
+    from knowledge_base.retrieval import get_retriever
+    from knowledge_base.retrieval.evaluation import confidences, load_gold, suggest_threshold
+
+    in_scope, out_scope = confidences(get_retriever("hybrid", settings), load_gold(Path(args.gold)))
+    print("| threshold | out-of-scope refused | in-scope refused |\n|---|---|---|")
+    for step in range(30, 56, 2):
+        threshold = step / 100
+        print(f"| {threshold:.2f} | {sum(c < threshold for c in out_scope) / len(out_scope):.3f} "
+              f"| {sum(c < threshold for c in in_scope) / len(in_scope):.3f} |")
+    suggested = suggest_threshold(in_scope, out_scope, args.target)
+    print(f"\nSuggested threshold (refuses >= {args.target:.0%} of out-of-scope questions): {suggested:.2f}; "
+          f"in use: {confidence_threshold():.2f} (set OCOP_KB_MIN_CONFIDENCE to change it)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from knowledge_base.retrieval import BACKENDS
     from knowledge_base.retrieval.evaluation import GOLD_PATH
@@ -115,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     evaluate = sub.add_parser("eval", help="recall@1/3/5, MRR and refusals on the gold set")
     evaluate.add_argument("--gold", default=str(GOLD_PATH))
     evaluate.add_argument("--misses", action="store_true", help="list questions missed in the top 3")
+    calibrate = sub.add_parser("calibrate", help="confidence threshold curve on the gold set")
+    calibrate.add_argument("--gold", default=str(GOLD_PATH))
+    calibrate.add_argument("--target", type=float, default=0.9, help="share of out-of-scope questions to refuse")
     args = parser.parse_args(argv)
-    handler = {"build": _build, "inspect": _inspect, "ask": _ask, "answer": _answer, "eval": _eval}[args.command]
+    handler = {"build": _build, "inspect": _inspect, "ask": _ask, "answer": _answer, "eval": _eval,
+               "calibrate": _calibrate}[args.command]
     return handler(args, KBSettings.from_env())
 
 

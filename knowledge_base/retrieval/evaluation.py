@@ -115,3 +115,21 @@ def format_table(reports: list[Report], gold: list[GoldQuestion]) -> str:
         lines.append(f"| {r.backend} | {r.recall[1]:.3f} | {r.recall[3]:.3f} | {r.recall[5]:.3f} | {r.mrr:.3f} "
                      f"| {r.recall3_clean:.3f} | {r.recall3_informal:.3f} | {r.refused:.3f} | {r.false_refusals:.3f} |")
     return "\n".join(lines)
+
+
+def confidences(retriever: Retriever, gold: list[GoldQuestion]) -> tuple[list[float], list[float]]:
+    """Answer confidence of every in-scope and every out-of-scope question."""
+    def score(question: str) -> float:
+        return retriever.confidence(question, retriever.search(question, k=1))
+
+    return ([score(g.question) for g in gold if not g.out_of_scope],
+            [score(g.question) for g in gold if g.out_of_scope])
+
+
+def suggest_threshold(in_scope: list[float], out_scope: list[float], target: float = 0.9) -> float:
+    """The lowest threshold (2 decimals) that refuses at least ``target`` of the out-of-scope questions."""
+    for step in range(101):
+        threshold = step / 100
+        if sum(c < threshold for c in out_scope) >= target * len(out_scope):
+            return threshold
+    return 1.0
