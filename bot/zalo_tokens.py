@@ -2,14 +2,15 @@
 
 A refresh returns a new access token AND a new refresh token (the old one is spent), so the new pair
 is written atomically (temporary file, fsync, rename) before it is used, and refreshes are
-serialised under a lock: a caller whose token was already replaced by another refresh just gets the
-new token. The file wins over the tokens in the environment, except when the environment holds a
+serialised under a lock, and a file lock across gateway processes: a caller whose token was already
+replaced by another refresh (here or in another process) just gets the new token. The file wins over the tokens in the environment, except when the environment holds a
 different refresh token than the one the file was started from (an operator's fresh pair).
 """
 
 from __future__ import annotations
 
 import asyncio
+import fcntl
 import hashlib
 import json
 import logging
@@ -83,36 +84,54 @@ class ZaloTokens:
         async with self._lock:
             if self._pair.access_token != stale_token and self._pair.access_token:
                 return self._pair.access_token
-            if not self._pair.refresh_token:
-                raise ZaloTokenError("no refresh token: set OCOP_ZALO_REFRESH_TOKEN")
+            lock_fd = await asyncio.to_thread(self._lock_file)
             try:
-                response = await self._http.post(
-                    self._url,
-                    data={
-                        "refresh_token": self._pair.refresh_token,
-                        "app_id": self._app_id,
-                        "grant_type": "refresh_token",
-                    },
-                    headers={"secret_key": self._app_secret_key},
-                )
-                body = response.json()
-            except (httpx.HTTPError, ValueError) as error:
-                raise ZaloTokenError(f"token refresh failed: {type(error).__name__}") from error
-            if not isinstance(body, dict) or not body.get("access_token") or not body.get("refresh_token"):
-                code = body.get("error") if isinstance(body, dict) else None
-                name = body.get("error_name", "") if isinstance(body, dict) else ""
-                raise ZaloTokenError(f"token refresh rejected: error {code} {name}".strip())
-            expires_in = _seconds(body.get("expires_in"))
-            pair = TokenPair(
-                body["access_token"],
-                body["refresh_token"],
-                time.time() + expires_in if expires_in else None,
-                self._pair.seed,
+                return await self._refresh_locked(stale_token)
+            finally:
+                os.close(lock_fd)  # releases the flock
+
+    def _lock_file(self) -> int:
+        """Take the store's file lock: one refresher at a time across gateway processes too."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(self.path.with_name(f".{self.path.name}.lock"), os.O_RDWR | os.O_CREAT, 0o600)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        return fd
+
+    async def _refresh_locked(self, stale_token: str) -> str:
+        stored = self._load()
+        if stored and stored.access_token not in ("", stale_token) and stored.seed == self._pair.seed:
+            self._pair = stored  # another process refreshed meanwhile
+            return stored.access_token
+        if not self._pair.refresh_token:
+            raise ZaloTokenError("no refresh token: set OCOP_ZALO_REFRESH_TOKEN")
+        try:
+            response = await self._http.post(
+                self._url,
+                data={
+                    "refresh_token": self._pair.refresh_token,
+                    "app_id": self._app_id,
+                    "grant_type": "refresh_token",
+                },
+                headers={"secret_key": self._app_secret_key},
             )
-            self._pair = pair
-            self._save(pair)
-            logger.info("Zalo access token refreshed")
-            return pair.access_token
+            body = response.json()
+        except (httpx.HTTPError, ValueError) as error:
+            raise ZaloTokenError(f"token refresh failed: {type(error).__name__}") from error
+        if not isinstance(body, dict) or not body.get("access_token") or not body.get("refresh_token"):
+            code = body.get("error") if isinstance(body, dict) else None
+            name = body.get("error_name", "") if isinstance(body, dict) else ""
+            raise ZaloTokenError(f"token refresh rejected: error {code} {name}".strip())
+        expires_in = _seconds(body.get("expires_in"))
+        pair = TokenPair(
+            body["access_token"],
+            body["refresh_token"],
+            time.time() + expires_in if expires_in else None,
+            self._pair.seed,
+        )
+        self._pair = pair
+        self._save(pair)
+        logger.info("Zalo access token refreshed")
+        return pair.access_token
 
     def _load(self) -> TokenPair | None:
         try:

@@ -38,6 +38,15 @@ async def test_refresh_stores_the_new_pair_and_a_fresh_seed_wins_over_the_store(
         assert tokens(path, http, zalo.url, "", "").access_token == "access-2"
 
 
+async def test_a_pair_refreshed_by_another_process_is_adopted_without_a_second_refresh(tmp_path, zalo):
+    path = tmp_path / "tokens.json"
+    async with httpx.AsyncClient() as http:
+        first, second = tokens(path, http, zalo.url), tokens(path, http, zalo.url)  # two gateway workers
+        assert await first.refresh("access-1") == "access-2"
+        assert await second.refresh("access-1") == "access-2"
+    assert zalo.refreshes == ["refresh-1"], "the spent refresh token was not used again"
+
+
 async def test_refresh_failures_raise_token_errors(tmp_path, zalo):
     async with httpx.AsyncClient() as http:
         with pytest.raises(ZaloTokenError, match="-14001"):
