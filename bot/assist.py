@@ -23,7 +23,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
-from knowledge_base.answer import answer_question
+from knowledge_base.answer import answer_question, plain_text
 from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.settings import assist_api_key
 
@@ -100,7 +100,7 @@ async def assist(body: AssistRequest, request: Request) -> dict:
                 "citation": hit.chunk.citation(),
                 "validity": hit.chunk.validity,
                 "superseded_by": hit.chunk.superseded_by,
-                "text": hit.chunk.text[:PASSAGE_CHARS],
+                "text": plain_text(hit.chunk.text)[:PASSAGE_CHARS],
             }
             for hit in answer.hits
         ],

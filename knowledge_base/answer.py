@@ -71,9 +71,14 @@ def _entity_decisions(entities) -> set[str]:
     return {str(v).strip() for v in values if v}
 
 
+def plain_text(markdown: str) -> str:
+    """Document text as a chat message shows it: emphasis marks and heading hashes removed."""
+    return _MARKDOWN_RE.sub("", markdown)
+
+
 def _passages(text: str) -> list[str]:
     """Paragraph blocks of a chunk, markdown emphasis removed (lists stay with their lead line)."""
-    blocks = [b.strip() for b in re.split(r"\n\s*\n", _MARKDOWN_RE.sub("", text)) if b.strip()]
+    blocks = [b.strip() for b in re.split(r"\n\s*\n", plain_text(text)) if b.strip()]
     return [b for b in blocks if not b.startswith("|---")]
 
 
