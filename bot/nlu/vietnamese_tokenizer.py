@@ -3,7 +3,8 @@
 Each word keeps its span in the (NFC) message but carries a canonical text: new tone-mark style,
 lower case, chat abbreviation expanded ("ko" -> "không", "hs" -> "hồ sơ") and, by default,
 diacritics folded ("hồ sơ" -> "ho so"), so that "ho so dang ky" and "hồ sơ đăng ký" give the
-same features. The normalisation itself lives in ``knowledge_base.textnorm`` (standard library only).
+same features. The token's lemma keeps the diacritics the user typed ("dừng" vs "đúng"), for a
+featurizer configured with ``use_lemma: true``. The normalisation itself lives in ``knowledge_base.textnorm`` (standard library only).
 """
 
 from __future__ import annotations
@@ -64,7 +65,7 @@ class VietnameseTokenizer(Tokenizer):
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
         text = message.get(attribute)
         tokens = [
-            Token(textnorm.fold(t.text) if self.fold_diacritics else t.text, t.start, t.end)
+            Token(textnorm.fold(t.text) if self.fold_diacritics else t.text, t.start, t.end, lemma=t.text)
             for t in textnorm.tokenize(text)
         ]
         if not tokens:

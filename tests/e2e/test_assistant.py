@@ -86,6 +86,7 @@ def test_eligibility_check_for_an_unregistered_household(stack):
 def test_conversations_survive_a_rasa_restart(stack):
     sender = new_sender()
     say(stack, sender, "xin chao")
+    assert (stack.config.data_dir / "tracker.db").stat().st_size > 0
     rasa: Service = stack.services[1]
     rasa.stop()
     rasa.start()

@@ -14,9 +14,11 @@ from bot.services import ROOT
 from tests.rasa.nlu_metrics import load_predictions, scores
 from tests.rasa.rasa_cli import run_rasa
 
+# Measured 0.938 / 0.938 overall and 0.928 / 0.928 without diacritics (docs/benchmarks.md); the floors
+# leave room for run-to-run variation of DIET training, not for regressions.
 FLOORS = {
-    "all": {"accuracy": 0.85, "macro_f1": 0.84},
-    "nodiacritics": {"accuracy": 0.82, "macro_f1": 0.80},
+    "all": {"accuracy": 0.90, "macro_f1": 0.90},
+    "nodiacritics": {"accuracy": 0.88, "macro_f1": 0.88},
 }
 NODIACRITICS_FILE = ROOT / "tests" / "nlu" / "test_nlu_nodiacritics.yml"
 
