@@ -10,6 +10,7 @@ whose presses are acknowledged with answerCallbackQuery and sent to Rasa as the 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -63,7 +64,8 @@ class TelegramChannel:
         self.application = builder.build()
         self._add_handlers()
         self.router = APIRouter()
-        self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
+        if not self.polling:  # in polling mode there is no webhook to accept updates from
+            self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
     def _add_handlers(self) -> None:
         add = self.application.add_handler
@@ -92,6 +94,8 @@ class TelegramChannel:
         except TelegramError as error:
             self.state = "failed"
             logger.error("Telegram channel disabled: %s", error)
+            with contextlib.suppress(TelegramError, RuntimeError):
+                await self.application.shutdown()
             return
         self.state = "on"
         logger.info("Telegram channel on (%s)", self.settings.telegram_mode)

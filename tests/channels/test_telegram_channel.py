@@ -176,11 +176,13 @@ def test_malformed_updates_get_400(webhook_gateway, body):
 
 def test_polling_mode_answers_without_a_webhook(gateway_settings, telegram, fake_rasa):
     polling = {"telegram_bot_token": TOKEN, "telegram_mode": "polling", "telegram_api_url": telegram.url}
-    with run_gateway(gateway_settings, **polling):
+    with run_gateway(gateway_settings, **polling) as gateway:
         telegram.queue_update(text_update(telegram.next_update_id(), CHAT, "xin chào"))
         (sent,) = telegram.wait_for("sendMessage")
         assert sent["text"].startswith("Xin chào!")
         assert "inline_keyboard" in sent["reply_markup"]
+        forged = post_update(gateway, text_update(99, CHAT, "x"), secret="")
+        assert forged.status_code == 404, "no webhook endpoint in polling mode"
     assert telegram.webhook == {}
     assert fake_rasa.messages_from(f"telegram:{CHAT}") == ["xin chào"]
 
