@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import json
 import logging
+import re
 import sqlite3
 import time
 
@@ -37,6 +38,7 @@ NON_TEXT_EVENTS = {
     "user_send_file", "user_send_location", "user_send_link", "user_send_business_card",
 }
 FOLLOW_PAYLOAD = "/greet"
+_TIMESTAMP = re.compile(r"[0-9]{1,16}")
 HTTP_TIMEOUT = 10.0
 STOP_GRACE = 5.0
 # Turns processed at once; the rest wait their turn, so a burst of events does not crowd out the
@@ -89,8 +91,8 @@ class ZaloChannel:
             event = json.loads(raw)
         except (ValueError, UnicodeDecodeError):
             return JSONResponse({"error": "body is not valid JSON"}, 400)
-        if not isinstance(event, dict) or not str(event.get("timestamp", "")).isdigit():
-            return JSONResponse({"error": "not a Zalo event (timestamp missing)"}, 400)
+        if not isinstance(event, dict) or not _TIMESTAMP.fullmatch(str(event.get("timestamp", ""))):
+            return JSONResponse({"error": "not a Zalo event (timestamp in milliseconds missing)"}, 400)
         timestamp = str(event["timestamp"])
         if not hmac.compare_digest(given.strip().encode("latin-1", "replace"), self._signature(raw, timestamp)):
             return JSONResponse({"error": "invalid signature"}, 403)
@@ -129,7 +131,7 @@ class ZaloChannel:
     async def _handle(self, event: dict) -> None:
         name = event["event_name"]
         user = event.get("follower") if name == "follow" else event.get("sender")
-        user_id = str(user.get("id", "")) if isinstance(user, dict) else ""
+        user_id = _user_id(user)
         if not user_id:
             return
         sender = f"zalo:{user_id}"
@@ -160,10 +162,15 @@ class ZaloChannel:
                     return
 
 
+def _user_id(user: object) -> str:
+    """A user id as a string (Zalo's ids are large numbers, sometimes sent unquoted)."""
+    user_id = user.get("id") if isinstance(user, dict) else None
+    return str(user_id) if isinstance(user_id, (str, int)) and not isinstance(user_id, bool) else ""
+
+
 def _dedup_key(event: dict, timestamp: str) -> str:
     message = event.get("message")
     if isinstance(message, dict) and message.get("msg_id"):
         return f"msg:{message['msg_id']}"
-    user = event.get("sender") or event.get("follower") or {}
-    user_id = user.get("id", "") if isinstance(user, dict) else ""
+    user_id = _user_id(event.get("sender") or event.get("follower"))
     return f"event:{event['event_name']}:{user_id}:{timestamp}"

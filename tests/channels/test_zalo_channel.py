@@ -227,7 +227,15 @@ def test_long_reply_is_split_within_the_zalo_limit(gateway, zalo):
 
 
 @pytest.mark.parametrize(
-    "body", [b"{not json", b"[]", b'{"event_name": "user_send_text"}', b'{"timestamp": "abc"}', b"\xff\xfe"]
+    "body",
+    [
+        b"{not json",
+        b"[]",
+        b'{"event_name": "user_send_text"}',
+        b'{"timestamp": "abc"}',
+        b'{"timestamp": "' + b"9" * 5000 + b'"}',
+        b"\xff\xfe",
+    ],
 )
 def test_malformed_events_get_400(gateway, body):
     response = httpx.post(f"{gateway.url}/zalo/webhook", content=body, headers={"X-ZEvent-Signature": "mac=00"})
