@@ -61,10 +61,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="OCOP advisor gateway", lifespan=lifespan)
     app.state.settings = settings
-    app.state.rasa_client = rasa
+    app.state.rasa_client = rasa  # also used by the hotline assistant (bot/assist.py)
     app.state.conversation = conversation
-    app.state.telegram = telegram
-    app.state.zalo = zalo
     app.add_middleware(BodySizeLimit)
     app.add_exception_handler(RequestValidationError, validation_error)
 
