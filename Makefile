@@ -10,11 +10,12 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train index run test test-python validate bench clean help
+.PHONY: install train index run chat test test-python validate bench clean help
 
 help:
 	@echo "make run      start the assistant (web chat URL printed); Ctrl-C stops it"
 	@echo "make test     run the whole test suite"
+	@echo "make chat     chat in the terminal with the running assistant (like rasa shell)"
 	@echo "make install  create/update the two Python environments"
 	@echo "make train    train the Rasa model if its inputs changed"
 	@echo "make index    build the knowledge-base index if documents or settings changed"
@@ -32,6 +33,9 @@ index: install
 
 run: train index
 	@$(APP)/python -m bot.launcher --model "$$(scripts/model_path.sh)"
+
+chat: install
+	@$(APP)/python -m bot.terminal_chat
 
 validate: install
 	$(RASA)/rasa data validate --config config.yml --domain domain.yml --data data
