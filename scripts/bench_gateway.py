@@ -6,7 +6,8 @@ Usage (from the repo root):
 
 Three processes: the gateway (`uvicorn bot.app:app`, one worker) with Telegram (webhook mode) and Zalo
 switched on; the fake Telegram Bot API, fake Zalo API and fake Rasa (tests/fakes) in a child process (the
-fake Rasa unused when --rasa-url names a real Rasa server); and this process, which only sends the load.
+fake Rasa unused when --rasa-url names a real Rasa server); and this process, which only sends the load
+(webhook phases through a minimal HTTP/1.1 client, so the load generator's own cost stays out of the figures).
 1. Webhook acknowledgement: `--senders` concurrent senders (each sending its next message as soon as the
    previous one is acknowledged) post `--requests` updates in total to /telegram/webhook (secret header)
    and then to /zalo/webhook (signed events); p50/p95/p99 of the time to the HTTP 200. Replies keep
@@ -21,8 +22,10 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
+import socket
 import statistics
 import subprocess
 import sys
@@ -65,39 +68,85 @@ def summary(values: list[float]) -> dict:
     }
 
 
-async def hammer(client: httpx.AsyncClient, build, total: int, senders: int, deadline: float) -> tuple[list, int]:
-    """`senders` concurrent loops posting `build(sender, i)` until `total` requests or the deadline."""
+class RawConnection:
+    """A minimal HTTP/1.1 keep-alive client on asyncio streams.
+
+    The load generator must cost far less than the server it measures; a full HTTP client library at 50
+    concurrent requests spends more CPU per request than the gateway does, and its queueing shows up as latency.
+    """
+
+    def __init__(self, host: str, port: int) -> None:
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def request(self, method: str, path: str, body: bytes, headers: dict[str, str]) -> int:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+            self.writer.get_extra_info("socket").setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}", f"Content-Length: {len(body)}"]
+        lines += [f"{name}: {value}" for name, value in headers.items()]
+        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode("latin-1") + body)
+        status = int((await self.reader.readline()).split()[1])
+        length = 0
+        while (line := await self.reader.readline()) not in (b"\r\n", b""):
+            name, _, value = line.partition(b":")
+            if name.strip().lower() == b"content-length":
+                length = int(value)
+        await self.reader.readexactly(length)
+        return status
+
+    async def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+            with contextlib.suppress(OSError):
+                await self.writer.wait_closed()
+            self.writer = None
+
+
+async def hammer(gateway_url: str, build, total: int, senders: int, deadline: float) -> tuple[list, int]:
+    """`senders` concurrent connections sending `build(sender, i)` until `total` requests or the deadline."""
+    address = httpx.URL(gateway_url)
     latencies: list[float] = []
     failures = 0
     counter = iter(range(total))
 
     async def sender_loop(sender: int) -> None:
         nonlocal failures
-        for i in counter:
-            if time.monotonic() > deadline:
-                return
-            url, kwargs = build(sender, i)
-            started = time.perf_counter()
-            try:
-                response = await (client.post(url, **kwargs) if kwargs else client.get(url))
-            except httpx.HTTPError:
-                failures += 1
-                continue
-            latencies.append(time.perf_counter() - started)
-            failures += response.status_code != 200
+        connection = RawConnection(address.host, address.port)
+        try:
+            for i in counter:
+                if time.monotonic() > deadline:
+                    return
+                method, path, body, headers = build(sender, i)
+                started = time.perf_counter()
+                try:
+                    status = await connection.request(method, path, body, headers)
+                except (OSError, asyncio.IncompleteReadError, ValueError, IndexError):
+                    failures += 1
+                    await connection.close()
+                    continue
+                latencies.append(time.perf_counter() - started)
+                failures += status != 200
+        finally:
+            await connection.close()
 
     await asyncio.gather(*(sender_loop(s) for s in range(senders)))
     return latencies, failures
 
 
+def healthz_request(sender: int, i: int):
+    return "GET", "/healthz", b"", {}
+
+
 def telegram_request(sender: int, i: int):
-    update = text_update(i + 1, 500_000 + sender, QUESTION)
-    return "/telegram/webhook", {"json": update, "headers": {SECRET_HEADER: SECRET}}
+    body = json.dumps(text_update(i + 1, 500_000 + sender, QUESTION)).encode()
+    return "POST", "/telegram/webhook", body, {"Content-Type": "application/json", SECRET_HEADER: SECRET}
 
 
 def zalo_request(sender: int, i: int):
     body, headers = encode(text_event(str(9_000_000_000 + sender), QUESTION, f"bench-{time.time_ns()}-{i}"))
-    return "/zalo/webhook", {"content": body, "headers": headers}
+    return "POST", "/zalo/webhook", body, headers
 
 
 async def side_by_side(gateway_url: str, rasa_url: str, turns: int, deadline: float) -> dict:
@@ -200,11 +249,9 @@ async def run(args: argparse.Namespace, rasa_url: str, counts_url: str, gateway_
         "cpus": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in os.getloadavg()],
     }
-    limits = httpx.Limits(max_connections=args.senders, max_keepalive_connections=args.senders)
-    async with httpx.AsyncClient(base_url=gateway_url, timeout=30, limits=limits) as client:
-        latencies, failures = await hammer(
-            client, lambda s, i: ("/healthz", {}), args.requests, args.senders, time.monotonic() + args.max_seconds
-        )
+    latencies, failures = await hammer(
+        gateway_url, healthz_request, args.requests, args.senders, time.monotonic() + args.max_seconds
+    )
     results["healthz_baseline"] = {**summary(latencies), "failed": failures}
     await asyncio.sleep(1)
     for name, channel, build in (
@@ -217,9 +264,7 @@ async def run(args: argparse.Namespace, rasa_url: str, counts_url: str, gateway_
 
         before = delivered()
         started = time.monotonic()
-        # A fresh client per phase: connections idle during the previous drain may be closed by now.
-        async with httpx.AsyncClient(base_url=gateway_url, timeout=30, limits=limits) as client:
-            latencies, failures = await hammer(client, build, args.requests, args.senders, started + args.max_seconds)
+        latencies, failures = await hammer(gateway_url, build, args.requests, args.senders, started + args.max_seconds)
         results[name] = {**summary(latencies), "failed": failures}
         sent = len(latencies)
         await asyncio.to_thread(wait_until, lambda: delivered() - before >= sent, args.max_seconds)
