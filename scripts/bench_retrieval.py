@@ -72,7 +72,7 @@ def sweep(settings: KBSettings, gold, threshold: float) -> None:
     base = IndexParams()
     index_variants = {
         "default": base,
-        "whole sections (1800/1800/250)": replace(base, chunking=ChunkParams(1800, 1800, 250)),
+        "windows 800/800 overlap 200": replace(base, chunking=ChunkParams(800, 800, 200)),
         "chunks 500/500 overlap 150": replace(base, chunking=ChunkParams(500, 500, 150)),
         "heading weight 1": replace(base, heading_weight=1),
         "heading weight 2": replace(base, heading_weight=2),

@@ -27,9 +27,9 @@ def slugify(heading: str) -> str:
 class ChunkParams:
     """Chunking parameters (chosen by measurement on the gold set, see docs/benchmarks.md)."""
 
-    split_chars: int = 800
-    window_chars: int = 800
-    overlap_chars: int = 200
+    split_chars: int = 1800
+    window_chars: int = 1800
+    overlap_chars: int = 250
 
 
 @dataclass(frozen=True)
@@ -79,9 +79,11 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _windows(text: str, params: ChunkParams) -> list[str]:
+    """Paragraph windows; a short tail is kept with the window before it instead of standing alone."""
     if len(text) <= params.window_chars:
         return [text]
     windows: list[list[str]] = [[]]
+    fresh = [0]  # per window: how many of its paragraphs are not carried-over overlap
     size = 0
     for para in _paragraphs(text):
         if windows[-1] and size + len(para) > params.window_chars:
@@ -91,9 +93,15 @@ def _windows(text: str, params: ChunkParams) -> list[str]:
                     break
                 overlap.insert(0, prev)
             windows.append(overlap)
+            fresh.append(0)
             size = sum(map(len, overlap))
         windows[-1].append(para)
+        fresh[-1] += 1
         size += len(para)
+    tail = windows[-1][len(windows[-1]) - fresh[-1]:]
+    if len(windows) > 1 and sum(map(len, tail)) < params.window_chars // 3:
+        windows.pop()
+        windows[-1] += tail
     return ["\n\n".join(w) for w in windows]
 
 

@@ -34,7 +34,8 @@ from knowledge_base.retrieval.documents import load_documents
 from knowledge_base.retrieval.embedders import Embedder, create_embedder, load_embedder
 from knowledge_base.settings import KBSettings
 
-FORMAT_VERSION = 2
+# Bump when a code change alters what is stored (chunking, tokens, embedder files): it forces a rebuild.
+FORMAT_VERSION = 3
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def test_superseded_note_is_not_repeated(kb_env):
 
 def test_windowed_section_answers_from_the_whole_section(kb_env):
     path = kb_env.documents_dir / "qd-moi.md"
-    filler = "\n\n".join(f"Đoạn bổ sung số {i} về thủ tục chung của chương trình." for i in range(30))
+    filler = "\n\n".join(f"Đoạn bổ sung số {i} về thủ tục chung của chương trình." for i in range(60))
     path.write_text(path.read_text(encoding="utf-8").replace(
         "Hồ sơ nộp tại UBND cấp xã nơi sản xuất.",
         f"{filler}\n\nHồ sơ nộp tại UBND cấp xã nơi sản xuất, gồm một bộ giấy và một bộ điện tử."), encoding="utf-8")

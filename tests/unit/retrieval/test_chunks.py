@@ -50,7 +50,7 @@ def test_oversized_text_is_windowed_with_overlap():
     windows = [c for c in chunks if c.section_id == "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi"]
     assert [c.id for c in windows[:2]] == ["qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi",
                                            "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi~2"]
-    assert all(len(w.text) <= 200 for w in windows)
+    assert all(len(w.text) <= 200 + 200 // 3 for w in windows)
     last_of_first = windows[0].text.split("\n\n")[-1]
     assert windows[1].text.startswith(last_of_first)  # overlap carries the last paragraph over
     assert "".join(paragraphs[-1]) in windows[-1].text
@@ -70,3 +70,11 @@ def test_round_trip_through_dict():
     chunk = chunk_document(parse_document(FIXTURE_DOCS / "qd-cu.md"))[0]
     assert type(chunk).from_dict(chunk.to_dict()) == chunk
     assert chunk.validity == "superseded" and chunk.superseded_by == "QĐ 26/2026/QĐ-TTg"
+
+
+def test_short_tail_stays_with_the_previous_window():
+    doc = parse_document(FIXTURE_DOCS / "qd-moi.md")
+    doc.sections[0].text = "\n\n".join(["Đoạn dài " + "x" * 150, "Đoạn dài " + "y" * 150, "Đuôi ngắn."])
+    chunks = chunk_document(doc, ChunkParams(split_chars=200, window_chars=200, overlap_chars=50))
+    windows = [c.text for c in chunks if c.section_id == "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi"]
+    assert len(windows) == 2 and windows[-1].endswith("Đuôi ngắn.")
