@@ -9,6 +9,7 @@ It never guesses, and respects a channel's message length (``max_chars``) by tri
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from dataclasses import dataclass, field
@@ -18,6 +19,8 @@ from knowledge_base.hotline import hotline_message
 from knowledge_base.retrieval import Hit, get_retriever
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.policy import INTENT_TOPICS
+
+log = logging.getLogger(__name__)
 
 # Calibrated on the gold set (tests/retrieval/gold.yml): see docs/benchmarks.md.
 CONFIDENCE_THRESHOLD = 0.44
@@ -177,7 +180,11 @@ def _not_sure(hits: list[Hit], max_chars: int | None) -> Answer:
 def confidence_threshold() -> float:
     """``OCOP_KB_MIN_CONFIDENCE`` overrides the calibrated threshold (e.g. for a different embedder)."""
     value = os.environ.get("OCOP_KB_MIN_CONFIDENCE", "").strip()
-    return float(value) if value else CONFIDENCE_THRESHOLD
+    try:
+        return float(value) if value else CONFIDENCE_THRESHOLD
+    except ValueError:
+        log.warning("OCOP_KB_MIN_CONFIDENCE=%r is not a number; using %s", value, CONFIDENCE_THRESHOLD)
+        return CONFIDENCE_THRESHOLD
 
 
 def answer_question(text: str, intent: str | None = None, entities=None, max_chars: int | None = None) -> Answer:

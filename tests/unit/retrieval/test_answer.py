@@ -60,6 +60,8 @@ def test_max_chars_keeps_the_citation(kb_env):
 def test_threshold_can_be_overridden(kb_env, monkeypatch):
     monkeypatch.setenv("OCOP_KB_MIN_CONFIDENCE", "1.01")
     assert not answer_question("Giấy chứng nhận có giá trị bao lâu?").confident
+    monkeypatch.setenv("OCOP_KB_MIN_CONFIDENCE", "cao")  # not a number: the calibrated value is used
+    assert answer_question("Giấy chứng nhận có giá trị bao lâu?").confident
 
 
 def test_trim_cuts_at_sentence_boundaries():
