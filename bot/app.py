@@ -7,7 +7,6 @@ app id and OA secret key are set; the web chat is always on.
 
 from __future__ import annotations
 
-import importlib
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -17,7 +16,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot import sqlite_state
+from bot import assist, selfassess, sqlite_state
 from bot.callback_keys import CallbackKeys
 from bot.channels import web
 from bot.channels.telegram import TelegramChannel
@@ -30,9 +29,6 @@ from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.settings import Settings, load_env_file
 
 logger = logging.getLogger(__name__)
-
-# Routers other parts of the project add to the gateway (hotline assistant, self-assessment page).
-EXTRA_ROUTER_MODULES = ("bot.assist", "bot.selfassess")
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -90,22 +86,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for channel in (telegram, zalo):
         if channel:
             app.include_router(channel.router)
-    for name in EXTRA_ROUTER_MODULES:
-        router = _optional_router(name)
-        if router is not None:
-            app.include_router(router)
+    app.include_router(assist.router)
+    app.include_router(selfassess.router)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app
-
-
-def _optional_router(module_name: str):
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name == module_name:
-            return None
-        raise
-    return module.router
 
 
 def __getattr__(name: str) -> FastAPI:
