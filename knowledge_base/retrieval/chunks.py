@@ -48,6 +48,7 @@ class Chunk:
     superseded_by: str
     confidence: str
     kind: str
+    only_if: tuple[str, ...] = ()  # folded phrases; without one of them in the query the chunk is demoted
 
     def citation(self) -> str:
         """E.g. "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"."""
@@ -66,11 +67,12 @@ class Chunk:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["topics"] = list(self.topics)
+        data["only_if"] = list(self.only_if)
         return data
 
     @classmethod
     def from_dict(cls, data: dict) -> "Chunk":
-        return cls(**{**data, "topics": tuple(data["topics"])})
+        return cls(**{**data, "topics": tuple(data["topics"]), "only_if": tuple(data.get("only_if", ()))})
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -129,6 +131,7 @@ def _make_chunks(doc: Document, chunk_id: str, section_id: str, heading: str, te
             superseded_by=str(meta.get("superseded_by", "")),
             confidence=str(meta.get("confidence", "")),
             kind=str(meta.get("kind", "")),
+            only_if=tuple(textnorm.normalize_folded(p) for p in meta.get("only_if", ())),
         ))
     return chunks
 

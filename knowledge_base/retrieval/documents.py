@@ -15,7 +15,9 @@ from pathlib import Path
 import yaml
 
 # Metadata keys a section may set; everything else in a comment is ignored.
-SECTION_KEYS = ("article", "topics", "confidence", "decision", "decision_date", "validity", "superseded_by")
+# only_if: phrases of which a query must contain one for the section to rank fully ("nâng hạng, lên sao").
+SECTION_KEYS = ("article", "topics", "confidence", "decision", "decision_date", "validity", "superseded_by",
+                "only_if")
 
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -66,7 +68,12 @@ def parse_meta_comment(line: str) -> dict | None:
         key, sep, value = part.partition(":")
         key = key.strip().lower()
         if sep and key in SECTION_KEYS:
-            meta[key] = parse_topics(value) if key == "topics" else value.strip()
+            if key == "topics":
+                meta[key] = parse_topics(value)
+            elif key == "only_if":
+                meta[key] = [phrase.strip() for phrase in value.split(",") if phrase.strip()]
+            else:
+                meta[key] = value.strip()
     return meta
 
 

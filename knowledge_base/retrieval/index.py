@@ -35,7 +35,7 @@ from knowledge_base.retrieval.embedders import Embedder, create_embedder, load_e
 from knowledge_base.settings import KBSettings
 
 # Bump when a code change alters what is stored (chunking, tokens, embedder files): it forces a rebuild.
-FORMAT_VERSION = 3
+FORMAT_VERSION = 4
 
 
 @dataclass(frozen=True)

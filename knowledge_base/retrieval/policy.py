@@ -3,6 +3,8 @@
 - A chunk from a superseded decision is demoted unless the user names that decision ("theo QĐ 148...").
 - A chunk from a decision the user names is promoted.
 - A chunk whose topics include the topic of the Rasa intent (docs/contracts.md table) is promoted.
+- A chunk that answers only a special case (``only_if`` phrases, e.g. upgrading) is demoted when the query
+  names none of its phrases, so "hồ sơ gồm những gì" finds the general case first.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ def chunk_decisions(decision: str) -> set[str]:
     return {f"{num}/{year}" if year else num for num, year in _CHUNK_DECISION_RE.findall(decision)}
 
 
-def adjust(score: float, chunk, named: set[str], topic: str | None, params) -> float:
+def adjust(score: float, chunk, named: set[str], topic: str | None, params, query_folded: str = "") -> float:
     """Apply the policy factors of ``params`` (RetrievalParams) to one candidate's score."""
     from_named = bool(named & chunk_decisions(chunk.decision))
     if from_named:
@@ -48,4 +50,7 @@ def adjust(score: float, chunk, named: set[str], topic: str | None, params) -> f
         score *= params.superseded_penalty
     if topic and topic in chunk.topics:
         score *= params.intent_boost
+    padded = f" {query_folded} "
+    if chunk.only_if and not any(f" {phrase} " in padded for phrase in chunk.only_if):
+        score *= params.special_case_penalty
     return score

@@ -31,6 +31,7 @@ class RetrievalParams:
     superseded_penalty: float = 0.8
     named_decision_boost: float = 1.3
     intent_boost: float = 1.15
+    special_case_penalty: float = 0.85
 
 
 @dataclass(frozen=True)
@@ -81,7 +82,8 @@ class Retriever:
         named = policy.named_decisions(query) | set(decisions or ())
         topic = policy.INTENT_TOPICS.get(intent or "")
         chunks = self.index.chunks
-        scored = [(policy.adjust(s, chunks[i], named, topic, self.params), i)
+        folded = textnorm.normalize_folded(query)
+        scored = [(policy.adjust(s, chunks[i], named, topic, self.params, folded), i)
                   for i, s in self._raw_scores(query).items()]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         hits, sections = [], set()
