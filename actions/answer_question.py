@@ -11,8 +11,12 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge_base.answer import answer_question
+from knowledge_base.retrieval import get_retriever
 
 CANONICAL_QUESTIONS = Path(__file__).with_name("canonical_questions.yml")
+
+# Load (or build) the index while the action server starts, so the first question is answered quickly.
+get_retriever("hybrid")
 
 
 @lru_cache(maxsize=1)

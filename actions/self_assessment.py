@@ -6,6 +6,7 @@ this module only asks, understands answers typed in many ways, and reports.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -155,6 +156,12 @@ class ActionAskSaAnswer(Action):
         return []
 
 
+def full_sheet_link(number: int) -> str:
+    """Link to the web page with the whole sheet; absolute when the gateway's public URL is configured."""
+    base = os.environ.get("OCOP_PUBLIC_BASE_URL", "").rstrip("/")
+    return f"{base}/tu-danh-gia?bo={number}"
+
+
 def result_message(sheet: Sheet, answers: dict[str, str]) -> str:
     quick = score_quick(sheet, answers)
     low, high = quick.low, quick.high
@@ -201,6 +208,6 @@ class ActionSelfAssessmentResult(Action):
                 ],
             )
             dispatcher.utter_message(
-                text=f"Muốn chấm đầy đủ mọi tiêu chí và in kết quả: mở trang \"Tự đánh giá\" của trợ lý (/tu-danh-gia?bo={sheet.number})."
+                text=f"Muốn chấm đầy đủ mọi tiêu chí và in kết quả mang lên xã: {full_sheet_link(sheet.number)}"
             )
         return [SlotSet(slot, None) for slot in FORM_SLOTS]

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from bot.services import ROOT, Stack, StackConfig
+from bot.settings import load_env_file
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -27,6 +28,8 @@ def _interrupt(*_: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # .env configures every process (hotline details for the actions, channel secrets for the gateway).
+    load_env_file()
     args = parse_args(argv)
     config = StackConfig(
         model=args.model.resolve(),

@@ -141,7 +141,9 @@ def build_services(config: StackConfig) -> list[Service]:
             command=[app_python, "-m", "rasa_sdk", "--actions", "actions", "-p", str(config.action_port), "--quiet"],
             ready_url=f"{config.action_url}/health",
             log_path=logs / "actions.log",
-            env={**common, "SANIC_HOST": HOST},
+            # The actions link to the gateway's pages (the full self-assessment sheet).
+            env={"OCOP_PUBLIC_BASE_URL": os.environ.get("OCOP_PUBLIC_BASE_URL") or config.gateway_url,
+                 **common, "SANIC_HOST": HOST},
         ),
         Service(
             name="Rasa server",

@@ -94,3 +94,27 @@ def test_conversations_survive_a_rasa_restart(stack):
     tracker = httpx.get(f"{stack.config.rasa_url}/conversations/{sender}/tracker", timeout=30).json()
     user_texts = [event.get("text") for event in tracker["events"] if event.get("event") == "user"]
     assert "xin chao" in user_texts, json.dumps(tracker)[:2000]
+
+
+def test_self_assessment_in_chat_with_going_back_a_side_question_pausing_and_resuming(stack):
+    sender = new_sender()
+    assert "sản phẩm của bạn là gì" in text_of(say(stack, sender, "cham thu sp cua em dc may sao"))
+    first = text_of(say(stack, sender, "mat ong rung"))
+    assert "phiếu số 4" in first and "Câu 1/" in first
+    total = int(first.split("Câu 1/")[1].split(" ")[0])
+    assert "Câu 2/" in text_of(say(stack, sender, "4"))
+    assert "Câu 3/" in text_of(say(stack, sender, "3"))
+    back = text_of(say(stack, sender, "quay lại câu trước"))
+    assert "Câu 2/" in back
+    assert "Câu 3/" in text_of(say(stack, sender, "4"))
+    side = text_of(say(stack, sender, "giấy chứng nhận ocop có giá trị bao lâu"))
+    assert "36 tháng" in side and "Câu 3/" in side
+    paused = say(stack, sender, "dừng lại")
+    assert "tạm dừng" in text_of(paused) and "/start_self_assessment" in payloads_of(paused)
+    assert "Câu 3/" in text_of(say(stack, sender, "/start_self_assessment"))
+    reply = []
+    for _ in range(total - 2):
+        reply = say(stack, sender, "2")
+    result = text_of(reply)
+    assert "Điểm dự kiến: từ" in result and "Hạng sao dự kiến" in result, result
+    assert "Phụ lục II, QĐ 26/2026/QĐ-TTg" in result and "Hội đồng" in result
