@@ -32,6 +32,11 @@ class ChunkParams:
     overlap_chars: int = 250
 
 
+# An article field that locates a provision: "Điều 6 khoản 1", "Phụ lục II", "Mẫu số 02", "QĐ 1162/...".
+_PROVISION_RE = re.compile(r"(Điều|Khoản|Điểm|Phụ lục|Mục|Chương|Phần|Mẫu|Tiêu chí|QĐ|Quyết định|Nghị quyết)\b",
+                           re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Chunk:
     id: str
@@ -51,8 +56,15 @@ class Chunk:
     only_if: tuple[str, ...] = ()  # folded phrases; without one of them in the query the chunk is demoted
 
     def citation(self) -> str:
-        """E.g. "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"."""
+        """E.g. "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026".
+
+        An ``article`` that describes the source instead of locating a provision ("Thông tin bối cảnh",
+        "Chính sách của từng tỉnh") follows the decision: "Nguồn: QĐ 490/QĐ-TTg ngày 07/5/2018 — toàn văn".
+        """
         source = self.decision + (f" ngày {self.decision_date}" if self.decision and self.decision_date else "")
+        if self.article and not _PROVISION_RE.match(self.article):
+            note = self.article[0].lower() + self.article[1:]
+            return f"Nguồn: {source} — {note}" if source else f"Nguồn: {self.article}"
         if chunk_decisions(self.decision) & chunk_decisions(self.article):  # the article names it already
             source = ""
         parts = [p for p in (self.article, source) if p]

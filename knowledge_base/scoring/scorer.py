@@ -25,8 +25,9 @@ STAR_BANDS = ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
 BAND_TEXT = {5: "từ 90 đến 100 điểm", 4: "từ 70 đến dưới 90 điểm", 3: "từ 50 đến dưới 70 điểm",
              2: "từ 30 đến dưới 50 điểm", 1: "dưới 30 điểm"}
 BAND_CITATION = "Điều 3 khoản 3, QĐ 26/2026/QĐ-TTg"
-NOTE_COUNCIL = ("Đây là kết quả tự đánh giá để tham khảo; chỉ Hội đồng đánh giá, phân hạng sản phẩm OCOP cấp tỉnh "
-                "(hoặc cấp trung ương với 5 sao) mới chấm điểm và công nhận hạng sao.")
+NOTE_COUNCIL = ("Đây là kết quả tự đánh giá để tham khảo. Điểm chính thức do Hội đồng đánh giá, phân hạng sản phẩm "
+                "OCOP cấp tỉnh (cấp trung ương với 5 sao) chấm; Chủ tịch UBND cấp tỉnh công nhận 3, 4 sao và "
+                "Bộ trưởng Bộ Nông nghiệp và Môi trường công nhận 5 sao (Điều 4, QĐ 26/2026/QĐ-TTg).")
 
 
 class AnswerError(ValueError):

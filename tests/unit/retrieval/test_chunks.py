@@ -64,6 +64,10 @@ def test_citation_formats():
     assert replace(chunk, article="Điều 1 (thay QĐ 148/QĐ-TTg)").citation() == \
         "Theo Điều 1 (thay QĐ 148/QĐ-TTg), QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
     assert replace(chunk, article="", decision="").citation().startswith("Theo tài liệu “QĐ 26/2026")
+    # An article that describes the source rather than locating a provision follows the decision.
+    assert replace(chunk, article="Thông tin bối cảnh").citation() == \
+        "Nguồn: QĐ 26/2026/QĐ-TTg ngày 22/5/2026 — thông tin bối cảnh"
+    assert replace(chunk, article="Chính sách của từng tỉnh", decision="").citation() == "Nguồn: Chính sách của từng tỉnh"
 
 
 def test_round_trip_through_dict():
