@@ -119,12 +119,9 @@ def _check_answers(sheet: Sheet, answers: Mapping[str, str]) -> dict[str, Option
     for cid, oid in answers.items():
         try:
             crit = sheet.criterion(cid)
-        except KeyError as e:
-            raise AnswerError(str(e)) from None
-        try:
             chosen[cid] = crit.option(oid)
         except KeyError as e:
-            raise AnswerError(str(e)) from None
+            raise AnswerError(e.args[0] if e.args else str(e)) from None
     return chosen
 
 

@@ -330,8 +330,13 @@ def load_index() -> dict:
 
 
 def _index_entry(key: str | int) -> dict:
+    """The index entry of a product set: by id, by number (int), or by a number written as digits."""
+    if isinstance(key, str) and key.isdigit():
+        key = int(key)
+    if isinstance(key, bool) or not isinstance(key, (str, int)):  # True == 1 and 4.0 == 4 must not match
+        raise KeyError(f"unknown product set {key!r}")
     for e in load_index()["product_sets"]:
-        if key in (e["id"], e["number"]) or (isinstance(key, str) and key.isdigit() and int(key) == e["number"]):
+        if key in (e["id"], e["number"]):
             return e
     raise KeyError(f"unknown product set {key!r}")
 

@@ -106,3 +106,12 @@ def test_documented_corrections_keep_the_printed_value():
     c = S.get_sheet(7).criterion("c3_1")
     assert [o.points for o in c.options if not o.implicit] == [1, 1, 3]
     assert any("nghi lỗi chép" in n for n in c.notes)
+
+
+def test_sheet_lookup_accepts_ids_numbers_and_digit_strings_only():
+    from knowledge_base.scoring import get_sheet
+
+    assert get_sheet(4).id == get_sheet("4").id == get_sheet("mat_ong_nong_san_khac").id
+    for bad in (True, 4.0, "4.0", None, 27):
+        with pytest.raises(KeyError):
+            get_sheet(bad)
