@@ -13,13 +13,18 @@ from bot.services import ROOT, Stack, StackConfig
 from bot.settings import load_env_file
 
 
+def setting(name: str, default: str) -> str:
+    """An environment setting; empty (as copied from .env.example) means the default."""
+    return os.environ.get(name, "").strip() or default
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description="Start the OCOP advisor on loopback.")
     parser.add_argument("--model", required=True, type=Path, help="trained Rasa model (.tar.gz)")
-    parser.add_argument("--data-dir", type=Path, default=Path(os.environ.get("OCOP_DATA_DIR", ROOT / "var")))
-    parser.add_argument("--rasa-port", type=int, default=int(os.environ.get("OCOP_RASA_PORT", 5005)))
-    parser.add_argument("--action-port", type=int, default=int(os.environ.get("OCOP_ACTION_PORT", 5055)))
-    parser.add_argument("--gateway-port", type=int, default=int(os.environ.get("OCOP_GATEWAY_PORT", 8000)))
+    parser.add_argument("--data-dir", type=Path, default=Path(setting("OCOP_DATA_DIR", str(ROOT / "var"))))
+    parser.add_argument("--rasa-port", type=int, default=int(setting("OCOP_RASA_PORT", "5005")))
+    parser.add_argument("--action-port", type=int, default=int(setting("OCOP_ACTION_PORT", "5055")))
+    parser.add_argument("--gateway-port", type=int, default=int(setting("OCOP_GATEWAY_PORT", "8000")))
     return parser.parse_args(argv)
 
 

@@ -32,8 +32,9 @@ class KBSettings:
     @classmethod
     def from_env(cls) -> "KBSettings":
         return cls(
-            documents_dir=_path(os.environ.get("OCOP_KB_DOCUMENTS_DIR", "knowledge_base/documents")),
-            index_dir=_path(os.environ.get("OCOP_KB_INDEX_DIR", "var/kb_index")),
+            # An empty value (as copied from .env.example) means the default, not the current directory.
+            documents_dir=_path(os.environ.get("OCOP_KB_DOCUMENTS_DIR", "").strip() or "knowledge_base/documents"),
+            index_dir=_path(os.environ.get("OCOP_KB_INDEX_DIR", "").strip() or "var/kb_index"),
             embedding_model=os.environ.get("OCOP_EMBEDDING_MODEL", "").strip() or LOCAL_EMBEDDER,
         )
 

@@ -37,3 +37,16 @@ def test_model_name_changes_only_with_training_inputs():
     first = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], capture_output=True, text=True).stdout
     second = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], capture_output=True, text=True).stdout
     assert first == second and first.startswith("models/ocop-")
+
+
+def test_empty_settings_copied_from_env_example_mean_the_defaults(monkeypatch):
+    from bot.launcher import parse_args
+    from knowledge_base.settings import KBSettings
+
+    for name in ("OCOP_KB_INDEX_DIR", "OCOP_KB_DOCUMENTS_DIR", "OCOP_GATEWAY_PORT", "OCOP_RASA_PORT", "OCOP_DATA_DIR"):
+        monkeypatch.setenv(name, "")
+    settings = KBSettings.from_env()
+    assert settings.index_dir == ROOT / "var" / "kb_index"
+    assert settings.documents_dir == ROOT / "knowledge_base" / "documents"
+    args = parse_args(["--model", "models/x.tar.gz"])
+    assert (args.gateway_port, args.rasa_port) == (8000, 5005)
