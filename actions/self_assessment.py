@@ -162,6 +162,27 @@ def full_sheet_link(number: int) -> str:
     return f"{base}/tu-danh-gia?bo={number}"
 
 
+def star_range(low: str, high: str) -> str:
+    if low == high:
+        return "hồ sơ bị loại, chưa được xếp hạng" if low == "bị loại" else low
+    return f"từ {low} đến {high}"
+
+
+def cap_lines(sheet: Sheet, caps: list) -> list[str]:
+    """Caps in chat-sized form: unmet minimum requirements grouped by star level, other caps in full."""
+    lines, unmet = [], {}
+    for cap in caps:
+        if cap.kind == "min_star" and cap.criterion_id and cap.required_option:
+            criterion = sheet.criterion(cap.criterion_id)
+            needed = criterion.option(cap.required_option).points
+            unmet.setdefault(cap.star, []).append(f"{criterion.number} {criterion.label} (cần ≥ {needed} điểm)")
+        else:
+            lines.append(f"- {cap.reason}")
+    for star, items in sorted(unmet.items()):
+        lines.insert(0, f"- Để được {star} sao còn thiếu yêu cầu tối thiểu ở: " + "; ".join(items) + ".")
+    return ["Vì sao chưa cao hơn:"] + lines if lines else []
+
+
 def result_message(sheet: Sheet, answers: dict[str, str]) -> str:
     quick = score_quick(sheet, answers)
     low, high = quick.low, quick.high
@@ -173,12 +194,9 @@ def result_message(sheet: Sheet, answers: dict[str, str]) -> str:
     lines = [
         f"📋 Kết quả tự đánh giá nhanh — phiếu số {sheet.number}: {sheet.name}",
         f"Điểm dự kiến: từ {low.total} đến {high.total}/100 (theo phần: {parts}; phần còn lại là các tiêu chí chưa hỏi).",
-        f"Hạng sao dự kiến: từ {stars(low)} đến {stars(high)}.",
+        f"Hạng sao dự kiến: {star_range(stars(low), stars(high))}.",
     ]
-    caps = [cap.reason for cap in high.caps]
-    if caps:
-        lines.append("Điểm cần lưu ý:")
-        lines += [f"- {reason}" for reason in caps[:4]]
+    lines += cap_lines(sheet, high.caps)
     steps = improvement_plan(sheet, answers, top=3)
     if steps:
         lines.append("3 việc nên cải thiện trước:")

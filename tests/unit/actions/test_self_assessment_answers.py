@@ -58,3 +58,18 @@ def test_the_result_gives_a_range_stars_plan_citation_and_the_council_note():
     assert "Hạng sao dự kiến" in message
     assert "Phụ lục II, QĐ 26/2026/QĐ-TTg" in message
     assert "Hội đồng" in message
+
+
+def test_unmet_minimum_requirements_are_grouped_by_star_level():
+    sheet = get_sheet(9)
+    answers = {c.id: c.options[min(2, len(c.options) - 1)].id for c in sheet.key_criteria}
+    message = result_message(sheet, answers)
+    assert message.count("Để được 4 sao còn thiếu yêu cầu tối thiểu ở:") == 1
+    assert "(cần ≥ 3 điểm)" in message
+
+
+def test_a_disqualified_dossier_is_said_plainly():
+    sheet = get_sheet(7)  # the lowest raw-material option means all imported or of unknown origin
+    message = result_message(sheet, {c.id: c.options[0].id for c in sheet.key_criteria})
+    assert "Hạng sao dự kiến: hồ sơ bị loại, chưa được xếp hạng." in message
+    assert "nhập khẩu" in message
