@@ -11,19 +11,11 @@ import pytest
 
 from bot.conversation import NON_TEXT_REPLY
 from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, encode, sign, text_event
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, sign, text_event
 from tests.fakes.fixtures import run_gateway
-from tests.fakes.server import ServerThread
 
 USER = "2468013579246801357"
 
-
-@pytest.fixture
-def zalo():
-    fake = FakeZalo()
-    with ServerThread(fake.app) as server:
-        fake.url = server.url
-        yield fake
 
 
 @pytest.fixture

@@ -13,14 +13,24 @@ import pytest
 
 from bot.settings import Settings
 from tests.fakes.fake_rasa import FakeRasa
+from tests.fakes.fake_zalo import FakeZalo
 from tests.fakes.server import ServerThread
 
-__all__ = ["fake_rasa", "gateway_settings", "run_gateway"]
+__all__ = ["fake_rasa", "gateway_settings", "run_gateway", "zalo"]
 
 
 @pytest.fixture
 def fake_rasa() -> Iterator[FakeRasa]:
     fake = FakeRasa()
+    with ServerThread(fake.app) as server:
+        fake.url = server.url
+        yield fake
+
+
+@pytest.fixture
+def zalo() -> Iterator[FakeZalo]:
+    """A fake Zalo API (OA messages and OAuth token refresh) on loopback."""
+    fake = FakeZalo()
     with ServerThread(fake.app) as server:
         fake.url = server.url
         yield fake

@@ -8,16 +8,8 @@ import httpx
 import pytest
 
 from bot.zalo_tokens import ZaloTokenError, ZaloTokens
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, FakeZalo
-from tests.fakes.server import ServerThread
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY
 
-
-@pytest.fixture
-def zalo():
-    fake = FakeZalo()
-    with ServerThread(fake.app) as server:
-        fake.url = server.url
-        yield fake
 
 
 def tokens(path, http, url, access="access-1", refresh="refresh-1", secret=APP_SECRET_KEY):
