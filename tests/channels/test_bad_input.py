@@ -20,8 +20,8 @@ from bot.settings import Settings
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_rasa import FakeRasa
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, sign, text_event
-from tests.fakes.fixtures import run_gateway
+from tests.fakes.fake_zalo import FakeZalo, sign, text_event
+from tests.fakes.fixtures import run_gateway, with_channels
 from tests.fakes.server import ServerThread
 
 TOKEN = "987654:FUZZ-token"
@@ -43,20 +43,10 @@ def servers(tmp_path_factory):
     with ServerThread(rasa.app) as rasa_server, ServerThread(telegram.app) as tg_server, ServerThread(
         zalo.app
     ) as zalo_server:
-        settings_ = Settings(
-            rasa_url=rasa_server.url,
-            rasa_timeout=5,
-            data_dir=tmp_path_factory.mktemp("var"),
-            telegram_bot_token=TOKEN,
-            telegram_webhook_secret=SECRET,
-            telegram_api_url=tg_server.url,
-            zalo_app_id=APP_ID,
-            zalo_oa_secret_key=OA_SECRET_KEY,
-            zalo_app_secret_key=APP_SECRET_KEY,
-            zalo_access_token="access-1",
-            zalo_refresh_token="refresh-1",
-            zalo_openapi_url=zalo_server.url,
-            zalo_oauth_url=zalo_server.url,
+        settings_ = with_channels(
+            Settings(rasa_url=rasa_server.url, rasa_timeout=5, data_dir=tmp_path_factory.mktemp("var")),
+            tg_server.url, zalo_server.url,
+            bot_token=TOKEN, webhook_secret=SECRET, access_token="access-1", refresh_token="refresh-1",
         )
         with run_gateway(settings_) as gateway:
             with httpx.Client(base_url=gateway.url, timeout=10) as client:

@@ -11,8 +11,8 @@ import httpx
 from bot.channels.telegram import SECRET_HEADER
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, encode, text_event
-from tests.fakes.fixtures import run_gateway
+from tests.fakes.fake_zalo import APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, encode, text_event
+from tests.fakes.fixtures import run_gateway, with_channels
 from tests.fakes.server import ServerThread
 
 TOKEN = "555666:SECRET-bot-token-value"
@@ -27,19 +27,10 @@ def test_debug_logs_carry_no_secret(gateway_settings, fake_rasa):
     root.addHandler(handler)
     try:
         with ServerThread(telegram.app) as telegram_server, ServerThread(zalo.app) as zalo_server:
-            settings = replace(
-                gateway_settings,
-                log_level="DEBUG",
-                telegram_bot_token=TOKEN,
-                telegram_webhook_secret=WEBHOOK_SECRET,
-                telegram_api_url=telegram_server.url,
-                zalo_app_id=APP_ID,
-                zalo_oa_secret_key=OA_SECRET_KEY,
-                zalo_app_secret_key=APP_SECRET_KEY,
-                zalo_access_token="access-secret-1",
-                zalo_refresh_token="refresh-secret-1",
-                zalo_openapi_url=zalo_server.url,
-                zalo_oauth_url=zalo_server.url,
+            settings = with_channels(
+                replace(gateway_settings, log_level="DEBUG"), telegram_server.url, zalo_server.url,
+                bot_token=TOKEN, webhook_secret=WEBHOOK_SECRET,
+                access_token="access-secret-1", refresh_token="refresh-secret-1",
             )
             with run_gateway(settings) as gateway:
                 update = text_update(1, 31337, "xin chào")

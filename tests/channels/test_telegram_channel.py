@@ -13,8 +13,7 @@ from bot.conversation import NON_TEXT_REPLY
 from tests.channels.telegram_updates import PHOTO, STICKER, VOICE, callback_update, message_update, text_update
 from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.fakes.fixtures import run_gateway
-from tests.fakes.server import ServerThread
+from tests.fakes.fixtures import run_gateway, serve
 
 TOKEN = "123456:TEST-token_ABCdef"
 SECRET = "hook-secret_42"
@@ -23,10 +22,7 @@ CHAT = 424242
 
 @pytest.fixture
 def telegram():
-    fake = FakeTelegram(TOKEN)
-    with ServerThread(fake.app) as server:
-        fake.url = server.url
-        yield fake
+    yield from serve(FakeTelegram(TOKEN))
 
 
 @pytest.fixture

@@ -13,33 +13,52 @@ import pytest
 
 from bot.settings import Settings
 from tests.fakes.fake_rasa import FakeRasa
-from tests.fakes.fake_zalo import FakeZalo
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo
 from tests.fakes.server import ServerThread
 
-__all__ = ["fake_rasa", "gateway_settings", "run_gateway", "zalo"]
+__all__ = ["fake_rasa", "gateway_settings", "run_gateway", "serve", "with_channels", "zalo"]
+
+
+def serve(fake):
+    """Serve a fake's app on loopback while the calling fixture lasts; sets ``fake.url``."""
+    with ServerThread(fake.app) as server:
+        fake.url = server.url
+        yield fake
 
 
 @pytest.fixture
 def fake_rasa() -> Iterator[FakeRasa]:
-    fake = FakeRasa()
-    with ServerThread(fake.app) as server:
-        fake.url = server.url
-        yield fake
+    yield from serve(FakeRasa())
 
 
 @pytest.fixture
 def zalo() -> Iterator[FakeZalo]:
     """A fake Zalo API (OA messages and OAuth token refresh) on loopback."""
-    fake = FakeZalo()
-    with ServerThread(fake.app) as server:
-        fake.url = server.url
-        yield fake
+    yield from serve(FakeZalo())
 
 
 @pytest.fixture
 def gateway_settings(tmp_path: Path, fake_rasa: FakeRasa) -> Settings:
     """Settings of a gateway talking to the fake Rasa, with its data in a temporary directory."""
     return Settings(rasa_url=fake_rasa.url, rasa_timeout=5.0, data_dir=tmp_path / "var")
+
+
+def with_channels(settings: Settings, telegram_url: str, zalo_url: str, *, bot_token: str, webhook_secret: str,
+                  access_token: str, refresh_token: str) -> Settings:
+    """`settings` with Telegram (webhook mode) and Zalo turned on against fake APIs at the given URLs."""
+    return replace(
+        settings,
+        telegram_bot_token=bot_token,
+        telegram_webhook_secret=webhook_secret,
+        telegram_api_url=telegram_url,
+        zalo_app_id=APP_ID,
+        zalo_oa_secret_key=OA_SECRET_KEY,
+        zalo_app_secret_key=APP_SECRET_KEY,
+        zalo_access_token=access_token,
+        zalo_refresh_token=refresh_token,
+        zalo_openapi_url=zalo_url,
+        zalo_oauth_url=zalo_url,
+    )
 
 
 def run_gateway(settings: Settings, **overrides) -> ServerThread:
