@@ -3,14 +3,13 @@
 Floors are recorded in docs/benchmarks.md; the suite fails when intent accuracy drops below them.
 """
 
-import re
 import unicodedata
 from pathlib import Path
 
 import pytest
-import yaml
 
 from bot.services import ROOT
+from tests.rasa.nlu_data import nlu_examples, strip_annotations
 from tests.rasa.nlu_metrics import load_predictions, scores
 from tests.rasa.rasa_cli import run_rasa
 
@@ -24,13 +23,9 @@ NODIACRITICS_FILE = ROOT / "tests" / "nlu" / "test_nlu_nodiacritics.yml"
 
 
 def texts_of(path: Path) -> set[str]:
-    texts = set()
-    for item in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
-        for line in item.get("examples", "").splitlines():
-            if line.startswith("- "):
-                plain = re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", line[2:])
-                texts.add(unicodedata.normalize("NFC", plain.strip()))
-    return texts
+    """The plain (NFC) texts of a test file, as `rasa test nlu` reports them."""
+    return {unicodedata.normalize("NFC", strip_annotations(text).strip())
+            for texts in nlu_examples(path).values() for text in texts}
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,11 @@
 """Rasa training data is valid, and NLU test data is written separately from the training data."""
 
 import re
-from pathlib import Path
-
 import yaml
 
 from bot.services import ROOT
 from knowledge_base.textnorm import normalize_folded
+from tests.rasa.nlu_data import nlu_examples, strip_annotations
 from tests.rasa.rasa_cli import run_rasa
 
 CONTENT_INTENTS = [
@@ -15,20 +14,6 @@ CONTENT_INTENTS = [
     "ask_intellectual_property", "ask_legal_basis", "start_self_assessment", "check_eligibility",
     "human_handoff", "out_of_scope",
 ]
-
-
-def nlu_examples(folder: Path) -> dict[str, list[str]]:
-    examples: dict[str, list[str]] = {}
-    for path in sorted(folder.glob("*.yml")):
-        for item in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu", []):
-            if "intent" in item:
-                lines = [line[2:] for line in item["examples"].splitlines() if line.startswith("- ")]
-                examples.setdefault(item["intent"], []).extend(lines)
-    return examples
-
-
-def strip_annotations(text: str) -> str:
-    return re.sub(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})", r"\1", text)
 
 
 def form_ask_responses() -> set[str]:
