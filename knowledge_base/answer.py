@@ -14,11 +14,13 @@ import os
 import re
 from dataclasses import dataclass, field
 
-from knowledge_base import textnorm
+from knowledge_base import legal, textnorm
 from knowledge_base.hotline import hotline_message
 from knowledge_base.retrieval import Hit, get_retriever
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.policy import INTENT_TOPICS
+from knowledge_base.retrieval.question_bank import is_qa
+from knowledge_base.starmarks import render_star_marks
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +78,7 @@ def _entity_decisions(entities) -> set[str]:
 
 def plain_text(markdown: str) -> str:
     """Document text as a chat message shows it: emphasis marks and heading hashes removed."""
-    return _MARKDOWN_RE.sub("", markdown)
+    return _MARKDOWN_RE.sub("", render_star_marks(markdown))
 
 
 def _passages(text: str) -> list[str]:
@@ -143,7 +145,7 @@ def _superseded_note(chunk: Chunk, body: str) -> str:
     if chunk.validity == "superseded":
         replaced = f", đã được thay thế bởi {chunk.superseded_by}" if chunk.superseded_by else ""
         return (f"Lưu ý: {chunk.decision or 'văn bản này'} đã hết hiệu lực{replaced}. "
-                "Hồ sơ nộp từ ngày 22/5/2026 áp dụng QĐ 26/2026/QĐ-TTg.")
+                + legal.sentence("applies_from"))
     if chunk.validity == "programme":
         return f"Lưu ý: {chunk.decision or 'văn bản này'} phê duyệt một giai đoạn của chương trình đã kết thúc."
     return ""
@@ -198,6 +200,9 @@ def answer_question(text: str, intent: str | None = None, entities=None, max_cha
         return _not_sure(hits, max_chars)
     best = hits[0].chunk
     citation = best.citation()
-    body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
+    if is_qa(best):  # a question-bank entry: its answer is written to be sent whole
+        body = best.text
+    else:
+        body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
     return Answer(_fit([body, citation, _superseded_note(best, body)], max_chars), citation,
                   _buttons(best, intent), True, hits)

@@ -21,13 +21,26 @@ def _path(value: str) -> Path:
     return path if path.is_absolute() else REPO_ROOT / path
 
 
+def _optional_path(value: str) -> Path | None:
+    return _path(value.strip()) if value.strip() else None
+
+
 @dataclass(frozen=True)
 class KBSettings:
-    """Where the documents and the index are, and which embedder builds the dense index."""
+    """Where the documents, the question bank and the index are, and which embedder builds the dense index.
+
+    The question bank defaults to the ``questions`` folder beside the documents, so a test corpus in a
+    temporary folder has no bank unless it makes one.
+    """
 
     documents_dir: Path
     index_dir: Path
     embedding_model: str
+    questions_dir: Path | None = None
+
+    @property
+    def question_bank_dir(self) -> Path:
+        return self.questions_dir or self.documents_dir.parent / "questions"
 
     @classmethod
     def from_env(cls) -> "KBSettings":
@@ -36,6 +49,7 @@ class KBSettings:
             documents_dir=_path(os.environ.get("OCOP_KB_DOCUMENTS_DIR", "").strip() or "knowledge_base/documents"),
             index_dir=_path(os.environ.get("OCOP_KB_INDEX_DIR", "").strip() or "var/kb_index"),
             embedding_model=os.environ.get("OCOP_EMBEDDING_MODEL", "").strip() or LOCAL_EMBEDDER,
+            questions_dir=_optional_path(os.environ.get("OCOP_KB_QUESTIONS_DIR", "")),
         )
 
 

@@ -2,7 +2,7 @@
 
 Layout of the index directory (default ``var/kb_index/``)::
 
-    manifest.json   document hashes, embedding model, chunking/index parameters, build time
+    manifest.json   document and question-bank hashes, embedding model, chunking/index parameters, build time
     chunks.jsonl    one chunk per line (ids, text, metadata)
     bm25/           bm25s index over folded tokens
     dense.faiss     FAISS inner-product index over unit vectors
@@ -29,13 +29,14 @@ from pathlib import Path
 from tqdm import tqdm
 
 from knowledge_base import textnorm
+from knowledge_base.retrieval import question_bank
 from knowledge_base.retrieval.chunks import Chunk, ChunkParams, chunk_documents
 from knowledge_base.retrieval.documents import load_documents
 from knowledge_base.retrieval.embedders import Embedder, create_embedder, load_embedder
 from knowledge_base.settings import KBSettings
 
 # Bump when a code change alters what is stored (chunking, tokens, embedder files): it forces a rebuild.
-FORMAT_VERSION = 4
+FORMAT_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,10 @@ def _fingerprint(doc_hashes: dict[str, str], settings: KBSettings, params: Index
 
 
 def _document_hashes(settings: KBSettings) -> dict[str, str]:
+    """Hashes of every input file: the documents and the question bank."""
     paths = sorted(p for p in settings.documents_dir.glob("*.md") if p.name.lower() != "readme.md")
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths}
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths} | \
+        question_bank.file_hashes(settings.question_bank_dir)
 
 
 @contextmanager
@@ -117,6 +120,9 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
     doc_hashes = _document_hashes(settings)
     docs = load_documents(settings.documents_dir)
     chunks = chunk_documents(docs, params.chunking)
+    entries = question_bank.load_entries(settings.question_bank_dir)
+    if entries:
+        chunks += question_bank.entry_chunks(entries, question_bank.source_sections(docs))
     if not chunks:
         raise ValueError(f"no chunks: no documents with '##' sections in {settings.documents_dir}")
     texts = [indexed_text(c, params) for c in chunks]
