@@ -201,7 +201,7 @@ async def sheets() -> dict:
     entries = sorted(load_index()["product_sets"], key=lambda e: e["number"])
     return {"sheets": [{"number": e["number"], "id": e["id"], "name": e["name"], "group": e["group"],
                         "group_name": group_name(e["group"]), "subgroup": e["subgroup"]} for e in entries],
-            "source": CITATION}
+            "source": CITATION, "note": NOTE_COUNCIL}
 
 
 @router.get("/api/sheets/{key}")

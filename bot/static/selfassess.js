@@ -5,7 +5,6 @@
   "use strict";
 
   const STORAGE_KEY = "ocop-tu-danh-gia-v1";
-  const SOURCE = "Phụ lục II, QĐ 26/2026/QĐ-TTg";
 
   const state = {
     sheet: null,       // the sheet JSON from /api/sheets/{id}
@@ -120,6 +119,9 @@
 
   async function loadSheetList() {
     const data = await getJSON("/api/sheets");
+    /* the decision in force and the council note come from the server (knowledge_base.legal) */
+    $("subtitle").textContent = `Theo phiếu đánh giá, phân hạng — ${data.source}`;
+    $("council-note").textContent = data.note;
     const select = $("sheet-select");
     const groups = new Map();
     for (const s of data.sheets) {
@@ -497,7 +499,7 @@
     }
     box.append(
       el("p", {className: "print-note"}, r.note),
-      el("p", {}, `Căn cứ: ${SOURCE} (phiếu ${sheet.number}); thang điểm hạng sao: ${r.band_citation}.`),
+      el("p", {}, `Căn cứ: ${r.source} (phiếu ${sheet.number}); thang điểm hạng sao: ${r.band_citation}.`),
       el("p", {className: "muted"}, `In từ trang tự đánh giá: ${window.location.origin}/tu-danh-gia?bo=${sheet.number}`),
     );
   }

@@ -1,4 +1,4 @@
-"""Score a product against its OCOP scoring sheet (QĐ 26/2026/QĐ-TTg, Phụ lục II) — pure Python.
+"""Score a product against its OCOP scoring sheet (Phụ lục II of the decision in force, `knowledge_base.legal`) — pure Python.
 
 Answers are ``{criterion_id: option_id}``. The total is the sum of the chosen options' points; the star band follows
 Điều 3 khoản 3 (5★ 90–100, 4★ 70 to under 90, 3★ 50 to under 70, 2★ 30 to under 50, 1★ under 30). The band is then
@@ -19,15 +19,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Iterable, Mapping
 
+from knowledge_base import legal
 from knowledge_base.scoring.sheets import CITATION, STARS, Criterion, Option, Rule, Sheet, get_sheet
 
 STAR_BANDS = ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
 BAND_TEXT = {5: "từ 90 đến 100 điểm", 4: "từ 70 đến dưới 90 điểm", 3: "từ 50 đến dưới 70 điểm",
              2: "từ 30 đến dưới 50 điểm", 1: "dưới 30 điểm"}
-BAND_CITATION = "Điều 3 khoản 3, QĐ 26/2026/QĐ-TTg"
-NOTE_COUNCIL = ("Đây là kết quả tự đánh giá để tham khảo. Điểm chính thức do Hội đồng đánh giá, phân hạng sản phẩm "
-                "OCOP cấp tỉnh (cấp trung ương với 5 sao) chấm; Chủ tịch UBND cấp tỉnh công nhận 3, 4 sao và "
-                "Bộ trưởng Bộ Nông nghiệp và Môi trường công nhận 5 sao (Điều 4, QĐ 26/2026/QĐ-TTg).")
+BAND_CITATION = legal.sentence("band_citation")
+NOTE_COUNCIL = legal.sentence("council_note")
+NOT_RECOGNISED = legal.sentence("not_recognised")
 
 
 class AnswerError(ValueError):

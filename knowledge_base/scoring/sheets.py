@@ -1,6 +1,6 @@
 """Load and validate the 26 OCOP scoring sheets kept as YAML in ``knowledge_base/criteria/``.
 
-Each sheet is checked against ``schema.json`` and against the arithmetic rules of QĐ 26/2026/QĐ-TTg, Phụ lục II:
+Each sheet is checked against ``schema.json`` and against the arithmetic rules of the decision's Phụ lục II (``knowledge_base.legal``):
 parts A/B/C worth 40/25/35 (each the sum of its criterion maxima), total 100, every group's maximum the sum of its
 criteria, unique ids, every criterion's maximum equal to its best option, every option's points within range, valid
 star marks (a higher star mark never asks for fewer points than a lower one) and rule references that exist.
@@ -17,10 +17,12 @@ from typing import Iterator
 
 import yaml
 
+from knowledge_base import legal
+
 CRITERIA_DIR = Path(__file__).resolve().parents[1] / "criteria"
 SCHEMA_PATH = CRITERIA_DIR / "schema.json"
 INDEX_PATH = CRITERIA_DIR / "product_sets.yml"
-CITATION = "Phụ lục II, QĐ 26/2026/QĐ-TTg"
+CITATION = legal.sentence("sheets_citation")  # "Phụ lục II, QĐ 26/2026/QĐ-TTg"
 PART_MAX = {"A": 40, "B": 25, "C": 35}
 STARS = (3, 4, 5)
 
