@@ -1,0 +1,205 @@
+"""Answers about one product set computed from the sheets as data, not retrieved from prose.
+
+Three kinds of question are answered, and only when a product (matched with ``knowledge_base.scoring.match_product``)
+or a sheet ("bộ 9", "phiếu số 9") is named:
+
+* the set and group: "nước mắm thuộc nhóm nào", "homestay thuoc bo nao";
+* what taking part needs: "mật ong tham gia OCOP cần gì" — the set, its group, the sheet's "Hồ sơ bị loại khi"
+  conditions (the permits without which the dossier is rejected), its in-criterion rejection or stop notes and
+  its ★3 minimum requirements (3 stars is the lowest recognised level);
+* what a star level needs: "bộ 9 cần gì để đạt 4 sao" — the points band and, per criterion, the strongest
+  option marked for that level or a lower one.
+
+Everything said comes from ``knowledge_base/criteria/`` (``product_sets.yml`` and the sheet's YAML) and the
+decision from ``knowledge_base.legal``. Any other question gets ``None`` so the caller retrieves as usual.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge_base import legal
+from knowledge_base.scoring import Criterion, Sheet, get_sheet, group_name, load_index, match_product
+from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, STAR_BANDS
+from knowledge_base.starmarks import star_label
+from knowledge_base.textnorm import fold, normalize
+
+# Words of the question itself, removed before matching the product so that "để" is not "dê", "bộ" not "bơ",
+# "của" not "cua", "hỏi" not "hồi", "tiêu chí" not "tiêu". Written with diacritics; a question typed without
+# any diacritics also drops their folded forms.
+QUESTION_PHRASES = (
+    "sản phẩm", "tham gia", "tiêu chí", "tiêu chuẩn", "yêu cầu", "tối thiểu", "điều kiện", "giấy phép", "giấy tờ",
+    "chứng nhận", "phân hạng", "đánh giá", "cho hỏi", "như thế nào", "thế nào", "bao nhiêu", "nhãn hiệu", "cảm ơn",
+    "những gì", "phân nhóm", "bộ tiêu chí", "bộ sản phẩm", "phiếu chấm", "gồm",
+    "gom nhung", "gom may", "gom bao", "gom cac", "gom co",  # bare "gom" is "gốm" unless it lists: "gồm những"
+    "thuộc", "nhóm", "bộ", "phiếu", "nào", "gì", "cần", "để", "đạt", "lên", "sao", "của", "cho", "hỏi", "là", "được",
+    "muốn", "làm", "thì", "ạ", "phải", "vào", "loại", "ocop", "mình", "tôi", "em", "anh", "chị", "bên", "có",
+    "không", "và", "với", "ở", "về", "mỗi", "xã", "một", "số", "ngành", "hàng", "xếp", "nằm", "trong",
+)
+_GROUP_RE = re.compile(r"\b(?:thuoc|nam trong|xep vao|la)\s+(?:(?:nhom|bo|loai|phan nhom|nganh)\b.*\b(?:nao|gi|may)\b"
+                       r"|bo so may)|\b(?:nhom|bo|phan nhom)\s+(?:san pham\s+)?(?:nao|gi|may|so may)\b")
+_NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|giay to)\b")
+_STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang)\s+([1-5])\s*(?:sao|\*)")
+_STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
+_SHEET_RE = re.compile(r"\b(?:bo|phieu)\s+(?:san pham\s+|tieu chi\s+)?(?:so\s+)?(\d{1,2})\b")
+# Questions about the dossier, procedure, support or validity belong to the documents, even with a product named.
+_OTHER_TOPIC_RE = re.compile(r"\b(?:ho so|thu tuc|nop|o dau|bao lau|ho tro|kinh phi|thoi han|gia han|thu hoi|"
+                             r"danh gia lai|quy trinh|mau so|loi ich|quyen loi)\b")
+
+
+@dataclass(frozen=True)
+class DataAnswer:
+    text: str  # Vietnamese, complete
+    citation: str  # "Theo Phụ lục I và Phụ lục II (Bộ tiêu chí số 9), QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
+    sheet: int  # 1–26
+
+
+def _folded_words(text: str) -> str:
+    return " ".join(re.findall(r"\w+", fold(normalize(text))))
+
+
+def _product_text(question: str) -> str:
+    """The question without its question words (see ``QUESTION_PHRASES``)."""
+    words = normalize(question).split()
+    keep_marks = fold(question) != question.lower()
+    folded = set() if keep_marks else {tuple(fold(p).split()) for p in QUESTION_PHRASES} - {("gom",)}
+    phrases = sorted({tuple(p.split()) for p in QUESTION_PHRASES} | folded, key=len, reverse=True)
+    out, i = [], 0
+    while i < len(words):
+        for phrase in phrases:
+            if tuple(words[i:i + len(phrase)]) == phrase:
+                i += len(phrase)
+                break
+        else:
+            out.append(words[i])
+            i += 1
+    return " ".join(out)
+
+
+def _named_set(question: str, folded: str) -> tuple[Sheet, str | None] | None:
+    """The sheet the question names ("bộ 9") or the product it names, with the product's catalogue keyword."""
+    number = _SHEET_RE.search(folded)
+    if number and 1 <= int(number.group(1)) <= 26:
+        return get_sheet(int(number.group(1))), None
+    text = _product_text(question)
+    match = match_product(text)
+    if not match.found or match.ambiguous:
+        return None
+    best = match.best
+    keywords = [k for k in best.matched if not k.startswith("bộ ")]
+    if fold(question) != question.lower():  # typed with diacritics: "gồm" must not be "gốm"
+        keywords = [k for k in keywords if f" {normalize(k)} " in f" {text} "]
+    if not keywords:
+        return None
+    return get_sheet(best.set_id), max(keywords, key=len)
+
+
+def _citation(sheet: Sheet) -> str:
+    return (f"Theo {legal.sentence('catalog_citation')} (Bộ tiêu chí số {sheet.number}), "
+            f"{legal.current_decision().cited}")
+
+
+def _set_sentence(sheet: Sheet, product: str | None) -> str:
+    group = next(g for g in load_index()["groups"] if g["id"] == sheet.group)
+    subject = f"“{product[0].upper() + product[1:]}” thuộc" if product else "Đây là"
+    group_text = f"nhóm {group['number']}" + (f" “{group['name']}”" if group["name"] != sheet.name else "")
+    if sheet.subgroup not in (sheet.name, group["name"]):
+        group_text += f", phân nhóm “{sheet.subgroup}”"
+    return (f"{subject} bộ sản phẩm số {sheet.number} “{sheet.name}” ({group_text}), được chấm theo Bộ tiêu chí "
+            f"(phiếu) số {sheet.number} ở Phụ lục II.")
+
+
+def _mark_line(criterion: Criterion, star: int) -> str:
+    """One criterion's requirement for ``star``: its strongest option marked for that level or a lower one."""
+    per_case = {}
+    for case_id, case_label in criterion.cases or ((None, ""),):
+        marked = [o for o in criterion.options if o.min_star and o.min_star <= star and o.case in (case_id, None)]
+        if marked:
+            option = max(marked, key=lambda o: (o.min_star, -o.points))
+            per_case[case_label] = f"{star_label(option.min_star)} “{option.label}” ({option.points}/{criterion.max} điểm)"
+    lines = [f"{label}: {text}" if label else text for label, text in per_case.items()]
+    return f"- Tiêu chí {criterion.number} {criterion.label}: " + "; ".join(lines) + "."
+
+
+def _marks(sheet: Sheet, star: int) -> list[str]:
+    return [_mark_line(c, star) for c in sheet.criteria
+            if any(o.min_star and o.min_star <= star for o in c.options)]
+
+
+def _rejections(sheet: Sheet) -> list[str]:
+    lines = []
+    if sheet.disqualify:
+        lines.append("Hồ sơ bị loại khi: " + "; ".join(r.text[0].lower() + r.text[1:] for r in sheet.disqualify) + ".")
+    else:
+        lines.append(f"Phiếu số {sheet.number} không có dòng “Hồ sơ bị loại khi”.")
+    for c in sheet.criteria:
+        for r in c.rules:
+            kind = "loại hồ sơ" if r.kind == "disqualify" else "dừng đánh giá"
+            lines.append(f"Ghi chú tiêu chí {c.number} ({kind}): {r.text.rstrip('.')}.")
+    return lines
+
+
+def _needs_text(sheet: Sheet, product: str | None) -> str:
+    parts = [_set_sentence(sheet, product), "Điều kiện để hồ sơ được chấm theo phiếu này:"]
+    parts += [f"- {line}" for line in _rejections(sheet)]
+    parts.append(f"Để được công nhận (từ 3 sao: tổng điểm từ {_band_floor(3)} trở lên), phiếu số {sheet.number} "
+                 "yêu cầu tối thiểu:")
+    parts += _marks(sheet, 3)
+    for c in sheet.criteria:
+        if c.cases:
+            parts.append(f"- Tiêu chí {c.number} {c.label}: chọn một trong hai trường hợp ("
+                         + "; ".join(label for _, label in c.cases) + ") và chấm theo phương án của trường hợp đó.")
+    return "\n".join(parts)
+
+
+def _band_floor(star: int) -> int:
+    return next(low for low, level in STAR_BANDS if level == star)
+
+
+def _star_text(sheet: Sheet, product: str | None, star: int) -> str:
+    head = _set_sentence(sheet, product) + "\n" if product else ""
+    marks = [star_label(s).split()[0] for s in range(3, star + 1)]
+    lower = ", ".join(marks[:-1]) + " và " + marks[-1] if len(marks) > 1 else marks[0]
+    parts = [f"{head}Để đạt {star} sao theo Bộ tiêu chí số {sheet.number} (“{sheet.name}”), sản phẩm cần tổng điểm "
+             f"{BAND_TEXT[star]} ({BAND_CITATION}) và đạt các yêu cầu tối thiểu {lower} của phiếu:"]
+    parts += _marks(sheet, star)
+    if not any(o.min_star == star for c in sheet.criteria for o in c.options):
+        parts.append(f"Phiếu số {sheet.number} không có phương án nào gắn {star_label(star)}; ngoài điểm, chỉ cần "
+                     "các yêu cầu của hạng thấp hơn.")
+    hint = (f" Các ghi chú loại hồ sơ hoặc dừng đánh giá của từng tiêu chí: hỏi “bộ {sheet.number} tham gia OCOP "
+            "cần gì”." if any(c.rules for c in sheet.criteria) else "")
+    parts.append(_rejections(sheet)[0] + hint)
+    return "\n".join(parts)
+
+
+def answer_from_data(question: str) -> DataAnswer | None:
+    """A data answer when ``question`` names a product or sheet and asks its set/group, its requirements or a
+    star level's minimums (see the module docstring); ``None`` for any other question."""
+    folded = _folded_words(question or "")
+    if not folded or _OTHER_TOPIC_RE.search(folded):
+        return None
+    star = _STAR_RE.search(folded)
+    if star and _STAR_AIM_RE.search(folded):
+        kind = "star"
+    elif _GROUP_RE.search(folded):
+        kind = "group"
+    elif _NEEDS_RE.search(folded):
+        kind = "needs"
+    else:
+        return None
+    named = _named_set(question, folded)
+    if named is None:
+        return None
+    sheet, product = named
+    if kind == "star":
+        level = int(star.group(1))
+        if level < 3:
+            return None
+        text = _star_text(sheet, product, level)
+    elif kind == "group":
+        text = _set_sentence(sheet, product) + (" Mẫu ví dụ chỉ để tham khảo: Hội đồng đánh giá, phân hạng quyết "
+                                                "định bộ sản phẩm chính thức.")
+    else:
+        text = _needs_text(sheet, product)
+    return DataAnswer(text=text, citation=_citation(sheet), sheet=sheet.number)
