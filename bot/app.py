@@ -2,7 +2,9 @@
 
 `uvicorn bot.app:app` serves the module-level app, built on first access from the environment and
 `.env`; tests and tools call `create_app(settings)`. Telegram is on when a bot token is set, Zalo when the
-app id and OA secret key are set; the web chat is always on.
+app id and OA secret key are set; the web chat is always on. State lives in `bot.database` (SQLite, or
+PostgreSQL shared by several instances with `OCOP_DATABASE_URL`); webhook updates pass through the
+durable inbox (`bot.inbox`), which this instance's worker processes with the other instances.
 """
 
 from __future__ import annotations
@@ -16,44 +18,63 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from bot import assist, selfassess, sqlite_state
+from bot import assist, selfassess
 from bot.callback_keys import CallbackKeys
 from bot.channels import web
 from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.conversation import Conversation
+from bot.database import open_database
 from bot.http_guards import BodySizeLimit, validation_error
+from bot.inbox import Inbox
 from bot.logging_setup import configure_logging
-from bot.message_log import MessageLog
+from bot.message_log import open_message_log
 from bot.rasa_client import RasaClient, RasaUnavailable
 from bot.settings import Settings, load_env_file
 
 logger = logging.getLogger(__name__)
+
+# Webhook turns processed at once by this instance; the rest wait in the inbox, so a burst of
+# updates does not crowd out the webhook acknowledgements on the event loop.
+CONCURRENT_TURNS = 16
+# Seconds a stopping gateway lets running turns finish; the rest go back to the inbox.
+STOP_GRACE = 5.0
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the gateway. One app object serves one lifespan (start, then stop)."""
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level, settings.secrets())
-    state_db = sqlite_state.connect(settings.data_dir)
+    database = open_database(settings.database_url, settings.data_dir)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_token)
-    conversation = Conversation(rasa, MessageLog(settings.data_dir), settings.max_message_chars)
-    telegram = TelegramChannel(settings, conversation, CallbackKeys(state_db)) if settings.telegram_enabled else None
-    zalo = ZaloChannel(settings, conversation, state_db) if settings.zalo_enabled else None
+    conversation = Conversation(rasa, open_message_log(database, settings.data_dir), settings.max_message_chars)
+    inbox = Inbox(database, settings.inbox_lease, settings.zalo_timestamp_window, CONCURRENT_TURNS)
+    telegram = (
+        TelegramChannel(settings, conversation, CallbackKeys(database), inbox) if settings.telegram_enabled else None
+    )
+    zalo = ZaloChannel(settings, conversation, database, inbox) if settings.zalo_enabled else None
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         for channel in (zalo, telegram):
             if channel:
                 await channel.start()
+        handlers = {}
+        if zalo:
+            handlers["zalo"] = zalo.process
+        if telegram and telegram.state == "on" and not telegram.polling:
+            handlers["telegram"] = telegram.process
+        if handlers:
+            inbox.start(handlers)
         try:
             yield
         finally:
+            await inbox.stop(STOP_GRACE)
             for channel in (telegram, zalo):
                 if channel:
                     await channel.stop()
             await rasa.aclose()
-            state_db.close()
+            database.close()
 
     app = FastAPI(title="OCOP advisor gateway", lifespan=lifespan)
     app.state.settings = settings
@@ -75,12 +96,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "telegram": telegram.state if telegram else "off",
             "zalo": "on" if zalo else "off",
         }
+        store = {"database": database.dialect}
         try:
             status = await rasa.status()
         except RasaUnavailable as error:
-            return JSONResponse({"status": "not ready", "reason": f"Rasa: {error}", "channels": channels}, 503)
+            return JSONResponse(
+                {"status": "not ready", "reason": f"Rasa: {error}", "channels": channels, **store}, 503
+            )
         model = str(status.get("model_file", ""))
-        return JSONResponse({"status": "ready", "model": model, "channels": channels})
+        return JSONResponse({"status": "ready", "model": model, "channels": channels, **store})
 
     app.include_router(web.router)
     for channel in (telegram, zalo):

@@ -1,7 +1,9 @@
-"""JSON-lines log of every message the gateway receives and sends.
+"""Log of every message the gateway receives and sends.
 
-One line per message under the data directory (`messages.jsonl`). User ids are replaced by a keyed
-hash (HMAC-SHA256 with a random key kept beside the log), so the log can be read for quality work
+Embedded default: one JSON line per message under the data directory (`messages.jsonl`). With a
+shared database (PostgreSQL) the same records go to its `message_log` table, so every gateway
+instance writes to one log. User ids are replaced by a keyed hash (HMAC-SHA256 with a random key
+kept beside the log, or in the database's `gateway_keys`), so the log can be read for quality work
 without exposing who wrote what; tokens and secrets never reach it.
 """
 
@@ -16,7 +18,47 @@ import threading
 import time
 from pathlib import Path
 
+from bot.database import Database
+
 MAX_LOGGED_CHARS = 10_000
+KEY_NAME = "message_log"
+
+
+def _clip(text: str) -> str:
+    return text[:MAX_LOGGED_CHARS] + "…" if len(text) > MAX_LOGGED_CHARS else text
+
+
+def _hash(key: bytes, sender: str) -> str:
+    return hmac.new(key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
+
+
+def open_message_log(database: Database, data_dir: Path) -> "MessageLog | DatabaseMessageLog":
+    """The shared table on PostgreSQL, else the JSON-lines file in `data_dir`."""
+    return DatabaseMessageLog(database) if database.shared else MessageLog(data_dir)
+
+
+class DatabaseMessageLog:
+    """Writes message records to the shared database's `message_log` table."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._db.run(
+            "INSERT INTO gateway_keys (name, value) VALUES (:name, :value) ON CONFLICT DO NOTHING",
+            name=KEY_NAME, value=secrets.token_bytes(32).hex(),
+        )
+        rows = self._db.rows("SELECT value FROM gateway_keys WHERE name = :name", name=KEY_NAME)
+        self._key = bytes.fromhex(rows[0][0])
+
+    def user_hash(self, sender: str) -> str:
+        return _hash(self._key, sender)
+
+    def record(self, sender: str, direction: str, text: str, status: str = "ok") -> None:
+        self._db.run(
+            "INSERT INTO message_log (ts, channel, user_hash, direction, status, text) "
+            "VALUES (:ts, :channel, :user, :direction, :status, :text)",
+            ts=round(time.time(), 3), channel=sender.split(":", 1)[0], user=self.user_hash(sender),
+            direction=direction, status=status, text=_clip(text),
+        )
 
 
 class MessageLog:
@@ -30,13 +72,12 @@ class MessageLog:
 
     def user_hash(self, sender: str) -> str:
         """Stable pseudonym of a namespaced sender id ("zalo:123" -> 16 hex digits)."""
-        return hmac.new(self._key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
+        return _hash(self._key, sender)
 
     def record(self, sender: str, direction: str, text: str, status: str = "ok") -> None:
         """Append one message: `direction` is "in" or "out"; `status` says what happened to it."""
         channel = sender.split(":", 1)[0]
-        if len(text) > MAX_LOGGED_CHARS:
-            text = text[:MAX_LOGGED_CHARS] + "…"
+        text = _clip(text)
         line = json.dumps(
             {
                 "ts": round(time.time(), 3),

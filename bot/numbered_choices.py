@@ -2,7 +2,8 @@
 
 Rasa's buttons are appended to the reply as "1. …", "2. …"; the user answers with the number (or
 the option's text, with or without diacritics) and the gateway sends the button's payload to Rasa.
-The open choices of each sender are kept in SQLite so they survive a restart; a new reply replaces
+The open choices of each sender are kept in the gateway's database so they survive a restart and
+are seen by every gateway instance; a new reply replaces
 them, and a reply without buttons clears them.
 """
 
@@ -10,11 +11,11 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import time
 from typing import Sequence
 
 from bot.conversation import Button
+from bot.database import Database
 from knowledge_base.textnorm import fold
 
 _NUMBER = re.compile(r"(?:số|so|chọn|chon)?\s*(\d{1,2})\s*[.)]?", re.IGNORECASE)
@@ -27,28 +28,27 @@ def numbered_list(buttons: Sequence[Button]) -> str:
 
 
 class NumberedChoices:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self._db = connection
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS open_choices (sender TEXT PRIMARY KEY, buttons TEXT NOT NULL, at REAL NOT NULL)"
-        )
+    def __init__(self, database: Database) -> None:
+        self._db = database
 
     def offer(self, sender: str, buttons: Sequence[Button]) -> None:
         """Remember the buttons just shown to `sender` (an empty list clears them)."""
         if not buttons:
-            self._db.execute("DELETE FROM open_choices WHERE sender = ?", (sender,))
+            self._db.run("DELETE FROM open_choices WHERE sender = :sender", sender=sender)
             return
         encoded = json.dumps([[b.title, b.payload] for b in buttons], ensure_ascii=False)
-        self._db.execute(
-            "INSERT OR REPLACE INTO open_choices (sender, buttons, at) VALUES (?, ?, ?)", (sender, encoded, time.time())
+        self._db.run(
+            "INSERT INTO open_choices (sender, buttons, at) VALUES (:sender, :buttons, :at) "
+            "ON CONFLICT (sender) DO UPDATE SET buttons = excluded.buttons, at = excluded.at",
+            sender=sender, buttons=encoded, at=time.time(),
         )
 
     def resolve(self, sender: str, text: str) -> str | None:
         """The payload chosen by `text` ("2", "số 2", or an option's title), or None."""
-        row = self._db.execute("SELECT buttons FROM open_choices WHERE sender = ?", (sender,)).fetchone()
-        if not row:
+        rows = self._db.rows("SELECT buttons FROM open_choices WHERE sender = :sender", sender=sender)
+        if not rows:
             return None
-        buttons = [Button(title, payload) for title, payload in json.loads(row[0])]
+        buttons = [Button(title, payload) for title, payload in json.loads(rows[0][0])]
         match = _NUMBER.fullmatch(text.strip())
         if match:
             index = int(match.group(1))

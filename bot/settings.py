@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 TELEGRAM_MODES = ("webhook", "polling")
@@ -39,6 +40,9 @@ class Settings:
     public_base_url: str = ""
     max_message_chars: int = 2000
     log_level: str = "INFO"
+    # Scale-out: PostgreSQL for all gateway state (empty: SQLite under data_dir).
+    database_url: str = _secret()
+    inbox_lease: float = 15.0
 
     telegram_bot_token: str = _secret()
     telegram_webhook_secret: str = _secret()
@@ -65,7 +69,7 @@ class Settings:
                 "OCOP_TELEGRAM_WEBHOOK_SECRET is required in webhook mode "
                 "(1-256 characters: letters, digits, _ and -)"
             )
-        if self.rasa_timeout <= 0 or self.max_message_chars <= 0 or self.zalo_timestamp_window <= 0:
+        if min(self.rasa_timeout, self.max_message_chars, self.zalo_timestamp_window, self.inbox_lease) <= 0:
             raise SettingsError("timeouts, windows and limits must be positive")
 
     @property
@@ -82,9 +86,9 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Every secret value that is set, for log redaction."""
-        return [
-            getattr(self, f.name) for f in fields(self) if not f.repr and getattr(self, f.name)
-        ]
+        values = [getattr(self, f.name) for f in fields(self) if not f.repr and getattr(self, f.name)]
+        password = urlsplit(self.database_url).password if self.database_url else None
+        return values + [password] if password else values
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
@@ -110,6 +114,8 @@ class Settings:
             public_base_url=text("OCOP_PUBLIC_BASE_URL").rstrip("/"),
             max_message_chars=int(number("OCOP_MAX_MESSAGE_CHARS", cls.max_message_chars)),
             log_level=text("OCOP_LOG_LEVEL", cls.log_level).upper(),
+            database_url=text("OCOP_DATABASE_URL"),
+            inbox_lease=number("OCOP_INBOX_LEASE_SECONDS", cls.inbox_lease),
             telegram_bot_token=text("OCOP_TELEGRAM_BOT_TOKEN"),
             telegram_webhook_secret=text("OCOP_TELEGRAM_WEBHOOK_SECRET"),
             telegram_mode=text("OCOP_TELEGRAM_MODE", cls.telegram_mode).lower(),

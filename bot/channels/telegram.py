@@ -1,8 +1,9 @@
 """Telegram channel on python-telegram-bot v22: webhook (`POST /telegram/webhook`) or long polling.
 
 Webhook mode checks the `X-Telegram-Bot-Api-Secret-Token` header in constant time (401 when
-missing, 403 when wrong), queues the update and answers at once; the application processes the
-queue in the background. Polling mode (`OCOP_TELEGRAM_MODE=polling`) needs no public URL.
+missing, 403 when wrong), stores the update in the durable inbox (`bot.inbox`, keyed by
+`update_id`, so a repeated delivery is dropped) and only then answers; the update is processed when
+a gateway instance claims it. Polling mode (`OCOP_TELEGRAM_MODE=polling`) needs no public URL.
 Commands: /start, /help, /danhgia (self-assessment), /hotline. Rasa buttons become inline keyboards
 whose presses are acknowledged with answerCallbackQuery and sent to Rasa as the button's payload.
 """
@@ -25,6 +26,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from bot.callback_keys import CallbackKeys
 from bot.conversation import EXPIRED_BUTTON_REPLY, NON_TEXT_REPLY, BotMessage, Conversation
 from bot.formatting import TELEGRAM_TEXT_LIMIT, split_text, utf16_length
+from bot.inbox import Inbox
 from bot.settings import Settings
 from knowledge_base.hotline import hotline_message
 
@@ -33,8 +35,9 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# Updates processed at once (as for Zalo: a burst must not crowd out the webhook acknowledgements).
+# Updates processed at once in polling mode (webhook updates go through the inbox, which has its own limit).
 CONCURRENT_UPDATES = 16
+CHANNEL = "telegram"
 # Commands that start a Rasa turn, and the intent payload each sends.
 RASA_COMMANDS = {"start": "/greet", "help": "/help", "danhgia": "/start_self_assessment"}
 UNKNOWN_COMMAND_REPLY = (
@@ -46,10 +49,11 @@ MAX_RETRY_AFTER = 30.0
 
 
 class TelegramChannel:
-    def __init__(self, settings: Settings, conversation: Conversation, keys: CallbackKeys) -> None:
+    def __init__(self, settings: Settings, conversation: Conversation, keys: CallbackKeys, inbox: Inbox) -> None:
         self.settings = settings
         self.conversation = conversation
         self.keys = keys
+        self.inbox = inbox
         self.polling = settings.telegram_mode == "polling"
         self.state = "off"
         builder = (
@@ -110,7 +114,7 @@ class TelegramChannel:
         self.state = "off"
 
     async def webhook(self, request: Request) -> JSONResponse:
-        """Receive one update from Telegram: check the secret, queue it, acknowledge."""
+        """Receive one update from Telegram: check the secret, store it in the inbox, acknowledge."""
         given = request.headers.get(SECRET_HEADER)
         if given is None:
             return JSONResponse({"error": "missing secret token header"}, 401)
@@ -129,8 +133,19 @@ class TelegramChannel:
             update = Update.de_json(data, self.application.bot)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             return JSONResponse({"error": f"malformed update: {type(error).__name__}"}, 400)
-        await self.application.update_queue.put(update)
-        return JSONResponse({"ok": True})
+        chat = update.effective_chat
+        sender = f"telegram:{chat.id}" if chat else f"telegram-update:{data['update_id']}"
+        body = json.dumps(data, ensure_ascii=False)
+        try:
+            added = await self.inbox.put(CHANNEL, f"update:{data['update_id']}", sender, body)
+        except Exception as error:  # noqa: BLE001 (database unreachable: Telegram delivers it again)
+            logger.error("Telegram update not stored: %s", type(error).__name__)
+            return JSONResponse({"error": "temporarily unable to store the update"}, 503)
+        return JSONResponse({"ok": True, "duplicate": not added})
+
+    async def process(self, body: str) -> None:
+        """Run the handlers for one stored update (called by the inbox worker)."""
+        await self.application.process_update(Update.de_json(json.loads(body), self.application.bot))
 
     # Handlers ---------------------------------------------------------------------------------
 

@@ -2,19 +2,18 @@
 
 The webhook verifies `X-ZEvent-Signature` (`mac=` + SHA-256 hex of app id + raw body + the event's
 timestamp + OA secret key, compared in constant time), rejects events outside the timestamp window,
-drops repeated deliveries, and returns 200 at once; the turn runs in the background. Rasa's buttons
-become a numbered list the user answers by number (see `bot.numbered_choices`).
+stores the event in the durable inbox (`bot.inbox`, which drops repeated deliveries) and only then
+returns 200; the turn runs when a gateway instance claims the event. Rasa's buttons become a
+numbered list the user answers by number (see `bot.numbered_choices`).
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
 import logging
 import re
-import sqlite3
 import time
 
 import httpx
@@ -22,12 +21,13 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from bot.conversation import NON_TEXT_REPLY, BotMessage, Conversation
+from bot.database import Database
 from bot.formatting import ZALO_TEXT_LIMIT, split_text
+from bot.inbox import Inbox
 from bot.numbered_choices import NumberedChoices, numbered_list
 from bot.settings import Settings
 from bot.zalo_api import ZaloOA
-from bot.zalo_inbox import ZaloInbox
-from bot.zalo_tokens import ZaloTokens
+from bot.zalo_tokens import ZaloTokens, token_store
 
 logger = logging.getLogger(__name__)
 
@@ -40,19 +40,16 @@ NON_TEXT_EVENTS = {
 FOLLOW_PAYLOAD = "/greet"
 _TIMESTAMP = re.compile(r"[0-9]{1,16}")
 HTTP_TIMEOUT = 10.0
-STOP_GRACE = 5.0
-# Turns processed at once; the rest wait their turn, so a burst of events does not crowd out the
-# webhook acknowledgements on the event loop.
-CONCURRENT_TURNS = 16
+CHANNEL = "zalo"
 
 
 class ZaloChannel:
-    def __init__(self, settings: Settings, conversation: Conversation, connection: sqlite3.Connection) -> None:
+    def __init__(self, settings: Settings, conversation: Conversation, database: Database, inbox: Inbox) -> None:
         self.settings = settings
         self.conversation = conversation
         self.http = httpx.AsyncClient(timeout=HTTP_TIMEOUT)
         self.tokens = ZaloTokens(
-            settings.zalo_token_path,
+            token_store(database, settings.zalo_token_path),
             self.http,
             settings.zalo_oauth_url,
             settings.zalo_app_id,
@@ -61,25 +58,15 @@ class ZaloChannel:
             settings.zalo_refresh_token,
         )
         self.oa = ZaloOA(self.http, settings.zalo_openapi_url, self.tokens)
-        self.inbox = ZaloInbox(connection)
-        self.choices = NumberedChoices(connection)
-        self._tasks: set[asyncio.Task] = set()
-        self._turns = asyncio.Semaphore(CONCURRENT_TURNS)
+        self.inbox = inbox
+        self.choices = NumberedChoices(database)
         self.router = APIRouter()
         self.router.add_api_route(WEBHOOK_PATH, self.webhook, methods=["POST"], include_in_schema=False)
 
     async def start(self) -> None:
-        """Resume events acknowledged but not processed before the last stop."""
-        self.inbox.prune()
-        for key, body in self.inbox.unfinished(self.settings.zalo_timestamp_window):
-            self._spawn(key, json.loads(body))
+        """Nothing to connect: events reach the webhook, tokens are refreshed when needed."""
 
     async def stop(self) -> None:
-        if self._tasks:
-            _, pending = await asyncio.wait(self._tasks, timeout=STOP_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
         await self.http.aclose()
 
     async def webhook(self, request: Request) -> JSONResponse:
@@ -103,10 +90,14 @@ class ZaloChannel:
         if not isinstance(event.get("event_name"), str):
             return JSONResponse({"error": "event_name missing"}, 400)
         key = _dedup_key(event, timestamp)
-        if not self.inbox.accept(key, raw.decode("utf-8", "replace")):
-            return JSONResponse({"status": "duplicate"})
-        self._spawn(key, event)
-        return JSONResponse({"status": "accepted"})
+        user_id = _user_id(event.get("sender") or event.get("follower"))
+        sender = f"zalo:{user_id}" if user_id else f"zalo-event:{key}"
+        try:
+            added = await self.inbox.put(CHANNEL, key, sender, raw.decode("utf-8", "replace"))
+        except Exception as error:  # noqa: BLE001 (database unreachable: Zalo delivers the event again)
+            logger.error("Zalo event not stored: %s", type(error).__name__)
+            return JSONResponse({"error": "temporarily unable to store the event"}, 503)
+        return JSONResponse({"status": "accepted" if added else "duplicate"})
 
     def _signature(self, raw: bytes, timestamp: str) -> bytes:
         settings = self.settings
@@ -115,18 +106,9 @@ class ZaloChannel:
         ).hexdigest()
         return f"mac={digest}".encode()
 
-    def _spawn(self, key: str, event: dict) -> None:
-        task = asyncio.create_task(self._process(key, event))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    async def _process(self, key: str, event: dict) -> None:
-        try:
-            async with self._turns:
-                await self._handle(event)
-        except Exception:
-            logger.exception("Zalo event %s failed", event.get("event_name"))
-        self.inbox.finish(key)
+    async def process(self, body: str) -> None:
+        """Run the turn of one stored event (called by the inbox worker)."""
+        await self._handle(json.loads(body))
 
     async def _handle(self, event: dict) -> None:
         name = event["event_name"]

@@ -238,14 +238,14 @@ def test_events_acknowledged_before_a_stop_are_processed_after_the_restart(zalo_
     fake_rasa.mode = "down"
     with run_gateway(zalo_settings):
         pass
-    from bot import sqlite_state
-    from bot.zalo_inbox import ZaloInbox
+    from bot.database import open_database
+    from bot.inbox import Inbox
 
-    inbox = ZaloInbox(sqlite_state.connect(zalo_settings.data_dir))
+    inbox = Inbox(open_database("", zalo_settings.data_dir), lease_seconds=5, max_age=3600)
     event = text_event(USER, "câu hỏi chưa xử lý", "msg-21")
-    assert inbox.accept("msg:msg-21", json.dumps(event))
+    assert inbox.accept("zalo", "msg:msg-21", f"zalo:{USER}", json.dumps(event))
     fake_rasa.mode = "ok"
     with run_gateway(zalo_settings):
         (text,) = zalo.wait_for_texts(USER)
     assert "câu hỏi chưa xử lý" in text
-    assert inbox.unfinished(3600) == []
+    assert inbox.pending() == 0

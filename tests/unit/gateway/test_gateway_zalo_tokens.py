@@ -7,13 +7,12 @@ import json
 import httpx
 import pytest
 
-from bot.zalo_tokens import ZaloTokenError, ZaloTokens
+from bot.zalo_tokens import FileTokenStore, ZaloTokenError, ZaloTokens
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY
 
 
-
 def tokens(path, http, url, access="access-1", refresh="refresh-1", secret=APP_SECRET_KEY):
-    return ZaloTokens(path, http, url, APP_ID, secret, access, refresh)
+    return ZaloTokens(FileTokenStore(path), http, url, APP_ID, secret, access, refresh)
 
 
 async def test_refresh_stores_the_new_pair_and_a_fresh_seed_wins_over_the_store(tmp_path, zalo):
