@@ -16,6 +16,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from knowledge_base.scoring import Criterion, Sheet, get_sheet, improvement_plan, list_sheets, match_product, score_quick
+from knowledge_base.scoring.scorer import NOT_RECOGNISED, likely_text
 from knowledge_base.textnorm import normalize_folded
 
 FORM_SLOTS = ["sa_set", "sa_answer", "sa_answers"]
@@ -195,14 +196,21 @@ def result_message(sheet: Sheet, answers: dict[str, str]) -> str:
         f"📋 Kết quả tự đánh giá nhanh — phiếu số {sheet.number}: {sheet.name}",
         f"Điểm dự kiến: từ {low.total} đến {high.total}/100 (theo phần: {parts}; phần còn lại là các tiêu chí chưa hỏi).",
         f"Hạng sao dự kiến: {star_range(stars(low), stars(high))}.",
+        likely_text(quick),
     ]
+    likely = quick.likely
+    if not likely.disqualified and (likely.star or 0) <= 2:
+        lines.append(NOT_RECOGNISED)
     lines += cap_lines(sheet, high.caps)
     steps = improvement_plan(sheet, answers, top=3)
     if steps:
-        lines.append("3 việc nên cải thiện trước:")
+        lines.append(f"3 việc nên cải thiện trước (\"có thể đạt N sao\" giả định {len(quick.unanswered)} tiêu chí "
+                     "chưa hỏi đều đạt điểm tối đa):")
         for i, step in enumerate(steps, start=1):
-            unlock = f", giúp đạt {step.unlocks_star} sao" if step.unlocks_star else ""
-            lines.append(f"{i}. Tiêu chí {step.criterion_number} {step.criterion_label}: {step.to_label} (+{step.points_gained} điểm{unlock}).")
+            unlock = f", có thể đạt {step.unlocks_star} sao" if step.unlocks_star else ""
+            further = (f" Bước sau, cho {step.further_star} sao: {step.further_label}." if step.further_label else "")
+            lines.append(f"{i}. Tiêu chí {step.criterion_number} {step.criterion_label}: {step.to_label} "
+                         f"(+{step.points_gained} điểm{unlock}).{further}")
     lines.append(f"Nguồn: {quick.citation}.")
     lines.append(quick.note)
     return "\n".join(lines)

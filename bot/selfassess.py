@@ -40,7 +40,7 @@ from knowledge_base.scoring import (
     score,
     summary_text,
 )
-from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT
+from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, likely_text
 
 router = APIRouter()
 
@@ -147,7 +147,8 @@ def _step_json(step: Step) -> dict:
             "criterion_label": step.criterion_label, "from_option": step.from_option, "to_option": step.to_option,
             "to_label": step.to_label, "points_gained": step.points_gained, "total_after": step.total_after,
             "star_before": step.star_before, "star_after": step.star_after, "unlocks_star": step.unlocks_star,
-            "meets_requirement": step.meets_requirement, "citation": step.citation, "text": step.text}
+            "meets_requirement": step.meets_requirement, "further_label": step.further_label,
+            "further_star": step.further_star, "citation": step.citation, "text": step.text}
 
 
 def result_json(sheet: Sheet, result: Result | QuickResult, plan: list[Step]) -> dict:
@@ -181,6 +182,8 @@ def result_json(sheet: Sheet, result: Result | QuickResult, plan: list[Step]) ->
                        "total_min": total_min, "total_max": total_max,
                        "star_min": low.star, "star_max": high.star,
                        "star_min_label": low.star_label, "star_max_label": high.star_label,
+                       "star_likely": result.likely.star, "total_likely": result.likely.total,
+                       "likely_text": likely_text(result),
                        "possible_disqualifiers": [{"id": r.id, "kind": r.kind, "text": r.text}
                                                   for r in result.possible_disqualifiers],
                    })

@@ -372,6 +372,7 @@
         `Dự kiến: ${starText(r)} (khi trả lời hết các tiêu chí còn lại)`));
       box.append(el("p", {}, `Đã trả lời ${r.answered}/${r.criteria_count} tiêu chí. Với các tiêu chí còn lại, tổng ` +
         `điểm có thể từ ${r.range.total_min} đến ${r.range.total_max}.`));
+      box.append(el("p", {id: "likely-line"}, r.range.likely_text));
       box.append(el("button", {type: "button", className: "secondary", onclick: goToUnanswered},
         "Đến tiêu chí chưa trả lời"));
     }

@@ -1,7 +1,10 @@
 """Improvement plan: which answers to improve first to raise a product's OCOP result.
 
 Greedy over single changes (criterion -> a better option): each step takes the change that most improves, in order,
-the star reached, the number of starred minimum requirements still blocking the points band, and the total. Steps are
+the star reached, the number of starred minimum requirements still blocking the points band, and the total. A step
+recommends what is enough: when it unlocks a star, the cheapest option of that criterion that reaches the star (an
+accepted trademark application rather than the certificate for 3★); a stronger option marked for a higher star is
+named in the step as the further step. Steps are
 cumulative (step 2 assumes step 1 is done), so a sequence of mark fixes that together unlock a star shows where the
 star is unlocked. In quick mode (not every criterion answered) only answered criteria are changed and results are
 judged at the optimistic end of the quick range (unanswered criteria at their best), which isolates what the given
@@ -32,6 +35,8 @@ class Step:
     unlocks_star: int | None  # the star reached thanks to this step, if it raised the star
     meets_requirement: int | None  # star level whose minimum requirement this option satisfies, if any
     citation: str
+    further_label: str | None = None  # a stronger option of the same criterion, marked for a higher star
+    further_star: int | None = None  # the star level that stronger option is the minimum for
 
     @property
     def text(self) -> str:
@@ -43,6 +48,8 @@ class Step:
             t += f"; đáp ứng yêu cầu tối thiểu cho {self.meets_requirement} sao"
         if self.unlocks_star:
             t += f"; đạt {self.unlocks_star} sao"
+        if self.further_label:
+            t += f"; bước sau, cho {self.further_star} sao: \"{self.further_label}\""
         return t + f" — {self.citation}."
 
 
@@ -59,6 +66,23 @@ def _potential(sheet: Sheet, r: Result) -> tuple:
     if not r.disqualified:
         unmet = sum(len(unmet_marks(sheet, r.points, level)) for level in STARS if level <= target)
     return (r.rank, -unmet, r.total)
+
+
+def _cheapest_with_effect(sheet: Sheet, current: Mapping[str, str], conditions: tuple[str, ...], crit, now, opt,
+                          r: Result, before: Result):
+    """The smallest option between ``now`` and ``opt`` that has the effect that made ``opt`` the best step: the star
+    it unlocks (whatever else the stronger option would meet), else the starred requirements it meets."""
+    def enough(trial: Result) -> bool:
+        if r.rank > before.rank:
+            return trial.rank >= r.rank
+        return _potential(sheet, trial)[:2] == _potential(sheet, r)[:2]
+
+    for smaller in sorted(crit.options, key=lambda o: o.points):
+        if now.points < smaller.points < opt.points and not smaller.triggers:
+            trial = _evaluate(sheet, dict(current, **{crit.id: smaller.id}), conditions)
+            if enough(trial):
+                return smaller, trial
+    return opt, r
 
 
 def improvement_plan(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = (),
@@ -96,23 +120,21 @@ def improvement_plan(sheet: Sheet | str | int, answers: Mapping[str, str], condi
         if key <= base:
             break
         if key[:2] > base[:2]:
-            # the step is driven by a star or a starred requirement: take the smallest option with the same effect
-            for smaller in sorted(crit.options, key=lambda o: o.points):
-                if now.points < smaller.points < opt.points and not smaller.triggers:
-                    r2 = _evaluate(sh, dict(current, **{crit.id: smaller.id}), conditions)
-                    if _potential(sh, r2)[:2] == key[:2]:
-                        opt, r = smaller, r2
-                        break
+            opt, r = _cheapest_with_effect(sh, current, conditions, crit, now, opt, r, result)
         meets = None
         for level in STARS:
             mark = crit.star_option(level)
             if mark is not None and now.points < mark.points <= opt.points:
                 meets = level
+        further = next((crit.star_option(level) for level in STARS
+                        if crit.star_option(level) is not None and crit.star_option(level).points > opt.points), None)
         steps.append(Step(criterion_id=crit.id, criterion_number=crit.number, criterion_label=crit.label,
                           from_option=now.id, to_option=opt.id, to_label=opt.short or opt.label,
                           points_gained=r.total - result.total, total_after=r.total if full else None,
                           star_before=result.star, star_after=r.star, unlocks_star=r.star if r.rank > result.rank else None,
-                          meets_requirement=meets, citation=r.citation))
+                          meets_requirement=meets, citation=r.citation,
+                          further_label=(further.short or further.label) if further else None,
+                          further_star=further.min_star if further else None))
         current[crit.id] = opt.id
         result = r
     return steps

@@ -92,6 +92,7 @@ class QuickResult:
     citation: str
     min_total: int = 0  # lowest total at all (may need an answer that disqualifies; see ``low``)
     possible_disqualifiers: list[Rule] = field(default_factory=list)
+    likely: Result | None = None  # unanswered criteria at the share of points the answered ones reached
     mode: str = "quick"
     note: str = NOTE_COUNCIL
 
@@ -221,6 +222,12 @@ def _lowest_safe(c: Criterion) -> Option:
     return min(safe or c.options, key=lambda o: o.points)
 
 
+def _likely_option(c: Criterion, share: float) -> Option:
+    """The non-disqualifying option whose points are nearest ``share`` of the criterion's maximum (lower on a tie)."""
+    safe = [o for o in c.options if not o.triggers] or list(c.options)
+    return min(safe, key=lambda o: (abs(o.points - share * c.max), o.points))
+
+
 def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> QuickResult:
     """Score from some answers (normally the key questions): the range of totals and stars still possible.
 
@@ -244,11 +251,14 @@ def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions
                 possible.append(sh.rules[o.triggers])
     answered = {k: v for k, v in effective_points(sh, chosen).items()}
     known = sum(answered.values())
+    answered_max = sum(sh.criterion(cid).max for cid in answered)
+    share = known / answered_max if answered_max else 0.5
+    likely = _evaluate(sh, dict(chosen, **{c.id: _likely_option(c, share) for c in unanswered}), conditions, "quick")
     return QuickResult(sheet_id=sh.id, sheet_number=sh.number, answered=answered,
                        unanswered=[c.id for c in unanswered], low=low, high=high,
                        known_points=known, citation=_sheet_cite(sh),
                        min_total=min(low.total, known + sum(c.worst.points for c in unanswered)),
-                       possible_disqualifiers=possible)
+                       possible_disqualifiers=possible, likely=likely)
 
 
 def score(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> Result | QuickResult:
@@ -259,6 +269,14 @@ def score(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iter
     return score_quick(sh, answers, conditions)
 
 
+def likely_text(quick: QuickResult) -> str:
+    """The most likely star of a quick result, with the assumption it rests on."""
+    r = quick.likely
+    star = "bị loại" if r.disqualified else f"{r.star} sao"
+    return (f"Hạng có khả năng nhất: {star} (khoảng {r.total} điểm), nếu {len(quick.unanswered)} tiêu chí chưa hỏi "
+            "đạt cùng tỷ lệ điểm như các câu đã trả lời.")
+
+
 def summary_text(result: Result | QuickResult) -> str:
     """A short Vietnamese summary of a result (points by part, stars, caps, note about the council)."""
     lines = []
@@ -267,15 +285,20 @@ def summary_text(result: Result | QuickResult) -> str:
         stars = lambda r: "bị loại" if r.disqualified else f"{r.star} sao"  # noqa: E731
         lo_total, hi_total = result.total_range
         lines.append(f"Ước tính tổng điểm từ {lo_total} đến {hi_total}/100; hạng dự kiến từ {stars(lo)} đến {stars(hi)}.")
+        lines.append(likely_text(result))
         lines.append(f"Điểm đã biết từ {len(result.answered)} câu trả lời: {result.known_points}.")
         caps = hi.caps
+        unrecognised = not result.likely.disqualified and (result.likely.star or 0) <= 2
     else:
         p = result.part_points
         lines.append(f"Tổng điểm {result.total}/100 (A {p['A']}/40, B {p['B']}/25, C {p['C']}/35); "
                      f"theo điểm: {result.band_star} sao ({BAND_TEXT[result.band_star]}, {BAND_CITATION}).")
         lines.append(f"Kết quả: {result.star_label}.")
         caps = result.caps
+        unrecognised = not result.disqualified and (result.star or 0) <= 2
     for cap in caps:
         lines.append("- " + cap.reason)
+    if unrecognised:
+        lines.append(NOT_RECOGNISED)
     lines.append(result.note)
     return "\n".join(lines)

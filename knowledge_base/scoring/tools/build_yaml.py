@@ -57,8 +57,10 @@ KEY = [
         (r"bao goi than thien", "Có hồ sơ + xử lý chất thải + bao gói xanh"), (r"thu gom va xu ly", "Có hồ sơ + công trình xử lý chất thải"),
         (r"ho so, thu tuc", "Có hồ sơ, thủ tục môi trường")]),
     ("nguon goc y tuong san pham", "Sản phẩm phổ biến ở nhiều nơi hay là đặc sản, đặc trưng của địa phương?", [
+        (r"dac san.*36 thang", "Đặc sản xã, gắn chỉ dẫn địa lý/SP mới ≥ 36 tháng"), (r"dac san.*chi dan", "Đặc sản của xã, gắn chỉ dẫn địa lý"),
         (r"dac san", "Đặc sản, chỉ có ở xã"), (r"pho bien.*nhung", "Phổ biến nhưng chất lượng nổi trội"),
-        (r"pho bien", "Phổ biến ở nhiều tỉnh"), (r"dac trung cua tinh|nhieu noi tren dia ban", "Đặc trưng của tỉnh")]),
+        (r"pho bien", "Phổ biến ở nhiều tỉnh"), (r"dac trung cua tinh.*chi dan", "Đặc trưng của tỉnh, gắn chỉ dẫn địa lý"),
+        (r"dac trung cua tinh|nhieu noi tren dia ban", "Đặc trưng của tỉnh")]),
     ("dong goi, bao bi", "Bao bì, cách đóng gói sản phẩm hiện nay thế nào?", [
         (r"khong co bao bi", "Chưa có bao bì"), (r"bao bi don gian", "Bao bì đơn giản"),
         (r"sang trong", "Sáng tạo, tiện lợi, sang trọng"), (r"bao bi dep", "Sáng tạo, bao bì đẹp")]),
@@ -78,10 +80,10 @@ KEY = [
         (r"kha tro len", "Tăng 2 năm liền (HTX loại khá)"), (r"trung binh", "Năm trước tăng (HTX loại TB)")]),
     ("so huu tri tue", "Sản phẩm đã có giấy chứng nhận đăng ký nhãn hiệu chưa?", [
         (r"bang doc quyen|bang sang che", "Có GCN nhãn hiệu + bằng KDCN/sáng chế"),
-        (r"giay chung nhan dang ky nhan hieu", "Có GCN đăng ký nhãn hiệu"), (r"don dang ky", "Đơn nhãn hiệu đã được chấp nhận")]),
+        (r"giay chung nhan dang ky nhan hieu", "GCN nhãn hiệu + dấu hiệu nguồn gốc địa lý"), (r"don dang ky", "Đơn nhãn hiệu đã được chấp nhận")]),
     ("khu vuc phan phoi chinh", "Sản phẩm đang được bán ở đâu?", [
         (r"trong dia ban cap xa", "Chỉ bán trong xã"), (r"duoi 5", "Ngoài xã, dưới 5 đại lý"),
-        (r"≥ 5|>= 5", "Ngoài xã, từ 5 đại lý"), (r"quoc te", "Quốc tế / siêu thị, sàn TMĐT"),
+        (r"≥ 5|>= 5", "Ngoài xã, từ 5 đại lý"), (r"quoc te", "Quốc tế/siêu thị/TMĐT có hợp đồng, minh chứng"),
         (r"ngoai thi truong cap xa", "Ngoài xã"), (r"trong dia ban cap tinh", "Trong tỉnh"), (r"ngoai dia ban cap tinh", "Ngoài tỉnh")]),
     ("cau chuyen san pham", "Sản phẩm đã có câu chuyện sản phẩm chưa, được thể hiện ở đâu?", [
         (r"khong co", "Chưa có câu chuyện"), (r"truy xuat", "Tờ rơi, website + truy xuất điện tử"),

@@ -98,6 +98,10 @@ def test_quick_range_while_criteria_are_unanswered(client):
     # 4.1 below its ★5 option ("o4") keeps even the best case at 4 stars, and says why
     assert r["range"]["star_max"] == 4 and r["star"] is None
     assert [(c["criterion_number"], c["star"]) for c in r["caps"]] == [("4.1", 5)]
+    # the most likely star puts the unanswered criteria at the share the answers reached (8 of 13 points)
+    assert r["range"]["total_min"] <= r["range"]["total_likely"] <= r["range"]["total_max"]
+    assert r["range"]["star_min"] <= r["range"]["star_likely"] <= r["range"]["star_max"]
+    assert f"{r['range']['star_likely']} sao" in r["range"]["likely_text"] and "29 tiêu chí chưa hỏi" in r["range"]["likely_text"]
 
 
 def test_an_empty_answer_set_scores_zero_with_an_open_range(client):
