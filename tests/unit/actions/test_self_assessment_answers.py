@@ -32,7 +32,7 @@ def test_a_bare_yes_to_a_question_with_several_levels_is_asked_again():
 
 def test_words_of_one_option_select_it():
     criterion = SHEET.key_criteria[0]
-    assert parse_answer(criterion, "tu 75% den 100%") == criterion.options[-1].id
+    assert parse_answer(criterion, "tren 75%, on dinh tu 12 thang") == criterion.options[-1].id
 
 
 def test_nonsense_and_out_of_range_numbers_are_not_guessed():
