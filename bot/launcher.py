@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from bot.rasa_run import RasaSettingsError
 from bot.services import ROOT, Stack, StackConfig
 from bot.settings import load_env_file
 
@@ -66,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 0
-    except (RuntimeError, TimeoutError) as error:
+    except (RuntimeError, TimeoutError, RasaSettingsError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 1
 

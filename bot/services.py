@@ -2,7 +2,8 @@
 
 Used by the launcher (`make run`) and by the end-to-end tests, so both run the real thing:
 the rasa-sdk action server (Python 3.11 env), the Rasa server (Python 3.10 env, REST channel,
-API enabled) and the FastAPI gateway.
+API enabled; PostgreSQL and Redis stores when `OCOP_DATABASE_URL` and `OCOP_REDIS_URL` are set, see
+`bot.rasa_run`) and the FastAPI gateway. The tests of several instances start more of each kind.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from bot.rasa_run import rasa_invocation
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -130,47 +133,66 @@ def quiet_env() -> dict[str, str]:
     }
 
 
+def _common(config: StackConfig) -> dict[str, str]:
+    return {**quiet_env(), "OCOP_DATA_DIR": str(config.data_dir), **config.extra_env}
+
+
+def action_service(config: StackConfig, port: int, name: str = "actions") -> Service:
+    """A rasa-sdk action server on `port` (Python 3.11 env)."""
+    app_python = str(config.venvs / "app" / "bin" / "python")
+    return Service(
+        name=f"action server ({name})" if name != "actions" else "action server",
+        command=[app_python, "-m", "rasa_sdk", "--actions", "actions", "-p", str(port), "--quiet"],
+        ready_url=f"http://{HOST}:{port}/health",
+        log_path=config.data_dir / "logs" / f"{name}.log",
+        # The actions link to the gateway's pages (the full self-assessment sheet).
+        env={"OCOP_PUBLIC_BASE_URL": os.environ.get("OCOP_PUBLIC_BASE_URL") or config.gateway_url,
+             **_common(config), "SANIC_HOST": HOST},
+    )
+
+
+def rasa_service(config: StackConfig, port: int, action_url: str, name: str = "rasa") -> Service:
+    """A Rasa server on `port` (Python 3.10 env), started as `bot.rasa_run` would start it."""
+    common = _common(config)
+    command, store = rasa_invocation(
+        str(config.venvs / "rasa" / "bin" / "rasa"), str(config.model), port, {**os.environ, **common}
+    )
+    token = common.get("OCOP_RASA_TOKEN") or os.environ.get("OCOP_RASA_TOKEN", "")
+    return Service(
+        name="Rasa server" if name == "rasa" else f"Rasa server ({name})",
+        command=command,
+        ready_url=f"http://{HOST}:{port}/status" + (f"?token={token}" if token else ""),
+        log_path=config.data_dir / "logs" / f"{name}.log",
+        env={
+            **common,
+            **store,
+            "OCOP_ACTION_SERVER_URL": f"{action_url}/webhook",
+            "OCOP_TRACKER_DB": str(config.data_dir / "tracker.db"),
+        },
+    )
+
+
+def gateway_service(config: StackConfig, port: int, rasa_url: str, name: str = "gateway") -> Service:
+    """A gateway (uvicorn, Python 3.11 env) on `port` talking to the Rasa server at `rasa_url`."""
+    app_python = str(config.venvs / "app" / "bin" / "python")
+    return Service(
+        name="gateway" if name == "gateway" else f"gateway ({name})",
+        command=[
+            app_python, "-m", "uvicorn", "bot.app:app",
+            "--host", HOST, "--port", str(port), "--log-level", "warning",
+        ],
+        ready_url=f"http://{HOST}:{port}/healthz",
+        log_path=config.data_dir / "logs" / f"{name}.log",
+        env={**_common(config), "OCOP_RASA_URL": rasa_url},
+    )
+
+
 def build_services(config: StackConfig) -> list[Service]:
     """The three processes, in start order."""
-    logs = config.data_dir / "logs"
-    app_python = str(config.venvs / "app" / "bin" / "python")
-    common = {**quiet_env(), "OCOP_DATA_DIR": str(config.data_dir), **config.extra_env}
     return [
-        Service(
-            name="action server",
-            command=[app_python, "-m", "rasa_sdk", "--actions", "actions", "-p", str(config.action_port), "--quiet"],
-            ready_url=f"{config.action_url}/health",
-            log_path=logs / "actions.log",
-            # The actions link to the gateway's pages (the full self-assessment sheet).
-            env={"OCOP_PUBLIC_BASE_URL": os.environ.get("OCOP_PUBLIC_BASE_URL") or config.gateway_url,
-                 **common, "SANIC_HOST": HOST},
-        ),
-        Service(
-            name="Rasa server",
-            command=[
-                str(config.venvs / "rasa" / "bin" / "rasa"), "run",
-                "--enable-api", "--interface", HOST, "--port", str(config.rasa_port),
-                "--model", str(config.model),
-                "--endpoints", "endpoints.yml", "--credentials", "credentials.yml",
-            ],
-            ready_url=f"{config.rasa_url}/status",
-            log_path=logs / "rasa.log",
-            env={
-                **common,
-                "OCOP_ACTION_SERVER_URL": f"{config.action_url}/webhook",
-                "OCOP_TRACKER_DB": str(config.data_dir / "tracker.db"),
-            },
-        ),
-        Service(
-            name="gateway",
-            command=[
-                app_python, "-m", "uvicorn", "bot.app:app",
-                "--host", HOST, "--port", str(config.gateway_port), "--log-level", "warning",
-            ],
-            ready_url=f"{config.gateway_url}/healthz",
-            log_path=logs / "gateway.log",
-            env={**common, "OCOP_RASA_URL": config.rasa_url},
-        ),
+        action_service(config, config.action_port),
+        rasa_service(config, config.rasa_port, config.action_url),
+        gateway_service(config, config.gateway_port, config.rasa_url),
     ]
 
 

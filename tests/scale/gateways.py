@@ -1,0 +1,93 @@
+"""Gateway processes for the multi-instance tests, and a Zalo sender that retries like Zalo does."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+
+from bot.services import Service, StackConfig, free_port, gateway_service
+from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, text_event
+
+TELEGRAM_TOKEN = "123456:SCALE-token_ABCdef"
+TELEGRAM_SECRET = "scale-hook-secret_42"
+
+
+def gateway_process(data_dir: Path, name: str, rasa_url: str, zalo_url: str, telegram_url: str = "",
+                    database_url: str = "", lease: float = 2.0, port: int = 0) -> Service:
+    """A started gateway process (uvicorn) with Zalo (and Telegram when `telegram_url`) on the fake APIs."""
+    env = {
+        "OCOP_DATABASE_URL": database_url,
+        "OCOP_INBOX_LEASE_SECONDS": str(lease),
+        "OCOP_RASA_TIMEOUT": "10",
+        "OCOP_ZALO_APP_ID": APP_ID,
+        "OCOP_ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
+        "OCOP_ZALO_APP_SECRET_KEY": APP_SECRET_KEY,
+        "OCOP_ZALO_ACCESS_TOKEN": "access-1",
+        "OCOP_ZALO_REFRESH_TOKEN": "refresh-1",
+        "OCOP_ZALO_OPENAPI_URL": zalo_url,
+        "OCOP_ZALO_OAUTH_URL": zalo_url,
+    }
+    if telegram_url:
+        env.update(OCOP_TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, OCOP_TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
+                   OCOP_TELEGRAM_API_URL=telegram_url)
+    config = StackConfig(model=Path("unused.tar.gz"), data_dir=data_dir, extra_env=env)
+    service = gateway_service(config, port or free_port(), rasa_url, name)
+    service.start()
+    service.wait_ready(60)
+    return service
+
+
+def url_of(service: Service) -> str:
+    return service.ready_url.rsplit("/", 1)[0]
+
+
+def kill_hard(service: Service) -> None:
+    """kill -9 of the whole process group: no shutdown code runs."""
+    os.killpg(service.process.pid, signal.SIGKILL)
+    service.process.wait()
+
+
+def deliver(url: str, event: dict, deadline: float) -> bool:
+    """POST a signed event until it is acknowledged with 200 (Zalo retries what is not); True when it was."""
+    body, headers = encode(event)
+    while time.monotonic() < deadline:
+        try:
+            if httpx.post(f"{url}/zalo/webhook", content=body, headers=headers, timeout=5).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    return False
+
+
+def question(number: int) -> str:
+    return f"hồ sơ đăng ký gồm những gì q{number:04d}"
+
+
+def send_load(url: str, users: int, per_user: int, deadline: float, senders: int = 16) -> dict[int, str]:
+    """Deliver `users` x `per_user` questions; the acknowledged ones as {number: user id}."""
+    jobs = [(n, f"77{n % users:08d}") for n in range(users * per_user)]
+
+    def one(job: tuple[int, str]) -> tuple[int, str, bool]:
+        number, user = job
+        return number, user, deliver(url, text_event(user, question(number), f"load-{number}"), deadline)
+
+    with ThreadPoolExecutor(senders) as pool:
+        return {number: user for number, user, ok in pool.map(one, jobs) if ok}
+
+
+def answer_counts(zalo, acknowledged: dict[int, str]) -> dict[int, int]:
+    """How many replies reached each acknowledged question's user quoting that question."""
+    with zalo._lock:
+        sent = list(zalo.sent)
+    counts = dict.fromkeys(acknowledged, 0)
+    for message in sent:
+        for number in acknowledged:
+            if f"q{number:04d}" in message["text"] and message["user_id"] == acknowledged[number]:
+                counts[number] += 1
+    return counts
