@@ -15,18 +15,18 @@ from tests.fakes.fixtures import *  # noqa: F401,F403
 from tests.scale import servers
 
 MISSING = servers.missing()
-pytestmark = pytest.mark.skipif(bool(MISSING), reason=f"not installed: {', '.join(MISSING)} (see .ci/run)")
 
 
-def pytest_collection_modifyitems(items):
-    for item in items:
-        if "tests/scale/" in str(item.fspath) and MISSING:
-            item.add_marker(pytest.mark.skip(reason=f"not installed: {', '.join(MISSING)} (install the Debian "
-                                                    "packages postgresql, redis-server and nginx, as .ci/run does)"))
+def require_servers() -> None:
+    """Skip the calling test when PostgreSQL, Redis or nginx is not installed."""
+    if MISSING:
+        pytest.skip(f"not installed: {', '.join(MISSING)} (the Debian packages postgresql, redis-server and "
+                    "nginx-light, which .ci/run installs)")
 
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[servers.Server]:
+    require_servers()
     server = servers.start_postgres()
     yield server
     server.stop()
@@ -34,6 +34,7 @@ def postgres() -> Iterator[servers.Server]:
 
 @pytest.fixture(scope="session")
 def redis(tmp_path_factory) -> Iterator[servers.Server]:
+    require_servers()
     server = servers.start_redis(tmp_path_factory.mktemp("redis"))
     yield server
     server.stop()
