@@ -9,6 +9,7 @@ durable inbox (`bot.inbox`), which this instance's worker processes with the oth
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from typing import AsyncIterator
@@ -97,6 +98,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "zalo": "on" if zalo else "off",
         }
         store = {"database": database.dialect}
+        try:
+            await asyncio.to_thread(database.rows, "SELECT 1")
+        except Exception as error:  # noqa: BLE001 (any driver error)
+            reason = f"database: {type(error).__name__}"
+            return JSONResponse({"status": "not ready", "reason": reason, "channels": channels, **store}, 503)
         try:
             status = await rasa.status()
         except RasaUnavailable as error:

@@ -62,6 +62,7 @@ def test_a_zalo_retry_arriving_at_the_other_gateway_is_answered_once(two_gateway
     zalo.wait_for_texts(USER)
     time.sleep(1.0)
     assert len(zalo.texts_to(USER)) == 1 and len(fake_rasa.messages_from(f"zalo:{USER}")) == 1
+    assert all(httpx.get(f"{url_of(g)}/readyz").json()["database"] == "postgresql" for g in two_gateways)
 
 
 def test_a_telegram_update_delivered_to_both_gateways_is_answered_once(two_gateways, telegram, fake_rasa):

@@ -43,6 +43,7 @@ def test_values_from_the_environment():
         {"OCOP_TELEGRAM_BOT_TOKEN": "1:abc", "OCOP_TELEGRAM_WEBHOOK_SECRET": "has space"},
         {"OCOP_RASA_TIMEOUT": "soon"},
         {"OCOP_RASA_TIMEOUT": "0"},
+        {"OCOP_INBOX_LEASE_SECONDS": "0"},
     ],
 )
 def test_invalid_settings_are_refused_with_the_variable_name(environ):
@@ -57,10 +58,11 @@ def test_secrets_are_not_in_repr_and_are_listed_for_redaction():
             "OCOP_TELEGRAM_WEBHOOK_SECRET": "hook_secret",
             "OCOP_ZALO_OA_SECRET_KEY": "oa-key",
             "OCOP_ZALO_REFRESH_TOKEN": "refresh-me",
+            "OCOP_DATABASE_URL": "postgresql://ocop:db-pass@db:5432/ocop",
         }
     )
     text = repr(settings)
-    for secret in ("1:secret-token", "hook_secret", "oa-key", "refresh-me"):
+    for secret in ("1:secret-token", "hook_secret", "oa-key", "refresh-me", "db-pass"):
         assert secret not in text
         assert secret in settings.secrets()
 
