@@ -40,7 +40,7 @@ from knowledge_base.scoring import (
     score,
     summary_text,
 )
-from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, likely_text
+from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, NOT_RECOGNISED, likely_text
 
 router = APIRouter()
 
@@ -151,6 +151,12 @@ def _step_json(step: Step) -> dict:
             "further_star": step.further_star, "citation": step.citation, "text": step.text}
 
 
+def recognition_note(result: Result | QuickResult) -> str | None:
+    """Điều 4: a 1–2 star result (the exact one, or the most likely one of a quick range) gets no certificate."""
+    judged = result if isinstance(result, Result) else result.likely
+    return NOT_RECOGNISED if not judged.disqualified and (judged.star or 0) <= 2 else None
+
+
 def result_json(sheet: Sheet, result: Result | QuickResult, plan: list[Step]) -> dict:
     """One scoring result: in full mode the exact total and star, in quick mode also the range still open."""
     complete = isinstance(result, Result)
@@ -168,7 +174,8 @@ def result_json(sheet: Sheet, result: Result | QuickResult, plan: list[Step]) ->
         "points": points, "parts": parts, "total": total, "max_total": sheet.max_total,
         "caps": [_cap_json(sheet, cap) for cap in result.caps],
         "plan": [_step_json(step) for step in plan],
-        "summary": summary_text(result), "citation": result.citation, "source": CITATION,
+        "summary": summary_text(result), "recognition_note": recognition_note(result),
+        "citation": result.citation, "source": CITATION,
         "band_citation": BAND_CITATION, "note": NOTE_COUNCIL,
     }
     if complete:

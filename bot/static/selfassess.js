@@ -376,6 +376,7 @@
       box.append(el("button", {type: "button", className: "secondary", onclick: goToUnanswered},
         "Đến tiêu chí chưa trả lời"));
     }
+    if (r.recognition_note) box.append(el("p", {className: "recognition-note", id: "recognition-note"}, r.recognition_note));
     box.append(el("p", {className: "total-line", id: "total-line"},
       `Tổng điểm${r.complete ? "" : " hiện có"}: ${r.total}/${r.max_total} (${partsText(r)})`));
     if (r.complete) {

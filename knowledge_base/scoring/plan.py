@@ -2,9 +2,9 @@
 
 Greedy over single changes (criterion -> a better option): each step takes the change that most improves, in order,
 the star reached, the number of starred minimum requirements still blocking the points band, and the total. A step
-recommends what is enough: when it unlocks a star, the cheapest option of that criterion that reaches the star (an
-accepted trademark application rather than the certificate for 3★); a stronger option marked for a higher star is
-named in the step as the further step. Steps are
+recommends what is enough: when it raises the star, the cheapest option of that criterion that reaches the next star
+(an accepted trademark application rather than the certificate, for 3★); a stronger option marked for a higher star
+is named in the step as the further step. Steps are
 cumulative (step 2 assumes step 1 is done), so a sequence of mark fixes that together unlock a star shows where the
 star is unlocked. In quick mode (not every criterion answered) only answered criteria are changed and results are
 judged at the optimistic end of the quick range (unanswered criteria at their best), which isolates what the given
@@ -70,11 +70,12 @@ def _potential(sheet: Sheet, r: Result) -> tuple:
 
 def _cheapest_with_effect(sheet: Sheet, current: Mapping[str, str], conditions: tuple[str, ...], crit, now, opt,
                           r: Result, before: Result):
-    """The smallest option between ``now`` and ``opt`` that has the effect that made ``opt`` the best step: the star
-    it unlocks (whatever else the stronger option would meet), else the starred requirements it meets."""
+    """The smallest option between ``now`` and ``opt`` that has the effect that made ``opt`` the best step: a higher
+    star than before (the next star is enough, whatever higher star the stronger option would reach), else the same
+    starred requirements met."""
     def enough(trial: Result) -> bool:
         if r.rank > before.rank:
-            return trial.rank >= r.rank
+            return trial.rank > before.rank
         return _potential(sheet, trial)[:2] == _potential(sheet, r)[:2]
 
     for smaller in sorted(crit.options, key=lambda o: o.points):

@@ -101,6 +101,10 @@ def test_full_self_assessment_of_sheet_4(server, driver):
     marks = [e.text for e in driver.find_elements("css selector", "#crit-c2_2 .star-mark")]
     assert marks == ["★3 tối thiểu"]
     assert "Hội đồng đánh giá, phân hạng" in text(driver, "council-note")
+    # the decision in force comes from the API (knowledge_base.legal), not from the page
+    from knowledge_base import legal
+    assert legal.current_decision().number in text(driver, "subtitle")
+    assert legal.current_decision().number in text(driver, "council-note")
 
     # a few answers: the total moves with every choice, the result is a range
     choose(driver, {"c1_1": "o3"})
@@ -108,6 +112,8 @@ def test_full_self_assessment_of_sheet_4(server, driver):
     choose(driver, {"c4_1": "o3"})
     wait_total(driver, 6)
     assert "Đã trả lời 2/32" in text(driver, "bar-star")
+    wait_for(driver, lambda d: "Hạng có khả năng nhất:" in text(d, "likely-line"), "no most likely star")
+    assert text(driver, "recognition-note") == ""  # 6 of 8 points so far: likely above 2 stars
 
     # the whole hand-computed case: 56 points, 3 stars
     choose(driver, HONEY_3_STARS)

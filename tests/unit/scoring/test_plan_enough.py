@@ -26,10 +26,12 @@ def test_an_accepted_trademark_application_is_recommended_when_it_already_gives_
     assert "bước sau, cho 4 sao" in step.text
 
 
-def test_the_stronger_option_is_recommended_when_only_it_reaches_the_star():
-    answers = best_except(c3_5="o0")  # every other criterion at its best: the certificate gives 5 stars at once
-    step = improvement_plan(SHEET, answers, top=1)[0]
-    assert (step.to_option, step.unlocks_star) == ("o2", 5)
+def test_the_next_star_is_enough_even_when_the_certificate_would_reach_five_at_once():
+    answers = best_except(c3_5="o0")  # every other criterion at its best: the certificate alone would give 5 stars
+    assert score_full(SHEET, dict(answers, c3_5="o2")).star == 5
+    first, second = improvement_plan(SHEET, answers, top=2)
+    assert (first.to_option, first.unlocks_star, first.further_star) == ("o1", 3, 4)
+    assert (second.criterion_id, second.to_option, second.unlocks_star) == ("c3_5", "o2", 5)
 
 
 def test_short_labels_keep_the_conditions_that_carry_the_star_mark():

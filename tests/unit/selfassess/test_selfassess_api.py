@@ -178,3 +178,12 @@ def test_page_is_served_in_vietnamese_and_offline(client):
         assert "http://" not in text and "https://" not in text and "@import" not in text
     script = client.get("/static/selfassess.js").text
     assert "innerHTML" not in script and "insertAdjacentHTML" not in script and "document.write" not in script
+
+
+def test_a_one_or_two_star_result_says_it_gets_no_certificate(client):
+    sheet = get_sheet(4)
+    weakest = {c.id: min((o for o in c.options if not o.triggers), key=lambda o: o.points).id for c in sheet.criteria}
+    r = post_score(client, 4, weakest).json()
+    assert r["star"] <= 2 and "không được cấp giấy chứng nhận" in r["recognition_note"]
+    best = post_score(client, 4, {c.id: c.best.id for c in sheet.criteria}).json()
+    assert best["recognition_note"] is None
