@@ -56,7 +56,7 @@ GROUP_QUESTIONS = [
     ("cây cảnh thuộc bộ nào", 24), ("bonsai thuoc nhom nao", 24),
     ("hoa lan thuộc bộ nào", 23), ("hoa thuoc nhom nao", 23),
     ("cá cảnh thuộc nhóm nào", 25), ("ca koi thuoc bo nao", 25),
-    ("thực phẩm chức năng thuộc bộ nào", 18), ("thuc pham chuc nang thuoc nhom nao", 18),
+    ("thực phẩm chức năng thuộc bộ nào", 18), ("thuc pham chuc nang thuoc nhom nao", 18), ("tpcn thuộc bộ nào", 18),
     ("mỹ phẩm thuộc nhóm nào", 19), ("my pham thao duoc thuoc bo nao", 19),
     ("nước ép trái cây thuộc bộ nào", 17), ("mien dong thuoc nhom nao", 6),
 ]
