@@ -82,6 +82,11 @@ def declaration_or_food_safety_three_star(sheet):
     return food_safety_three_star(sheet) or marked("Công bố", star=3)(sheet)
 
 
+def company_points(sheet):
+    """Points of the "Công ty TNHH; hoặc doanh nghiệp tư nhân…" option of criterion 3.1."""
+    return next(o.points for c in criteria(sheet, "Loại hình tổ chức") for o in c.options if o.label.startswith("Công ty"))
+
+
 def sensory_four_star(sheet):
     return any(o.min_star == 4 for c in sheet.criteria if c.number.startswith("6.") for o in c.options)
 
@@ -218,6 +223,9 @@ CLAIMS = [
     ("chu-the-tham-gia", rf"bán ra ngoài xã \(phiếu {LIST}\);", marked(*DIST, star=3, points=2)),
     ("chu-the-tham-gia", rf"bao bì đẹp \(phiếu {LIST}\);", lambda s: marked(*LABEL, star=3)(s) and marked(*PACKAGING, star=3)(s)),
     ("chu-the-tham-gia", rf"công bố chất lượng \(phiếu {LIST}\)\.", marked(*DECLARATION, star=3)),
+    ("chu-the-tham-gia", rf"\(riêng phiếu {LIST} in mức này là 1 điểm\)", lambda s: company_points(s) == 1),
+    ("chu-the-tham-gia", rf"\(phiếu {LIST} in 1 điểm\)", lambda s: company_points(s) == 1),
+    ("chu-the-tham-gia", rf"yêu cầu tối thiểu 4 sao ở phiếu {LIST}; phiếu 26", marked(*GROWTH, star=4, points=2)),
     # nhom-san-pham.md, ngoai-pham-vi.md
     ("nhom-san-pham", rf"Phiếu bộ 1 \(như các phiếu {LIST}\) yêu cầu 100%", lambda s: province_wide(s) and s.number != 1),
     ("nhom-san-pham", rf"Theo ghi chú của phiếu {LIST}, sản phẩm phổ biến", common_product_note),
