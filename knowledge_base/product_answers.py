@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from knowledge_base import legal
-from knowledge_base.scoring import Criterion, Sheet, get_sheet, group_name, load_index, match_product
+from knowledge_base.scoring import Criterion, Sheet, get_sheet, load_index, match_product
 from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, STAR_BANDS
 from knowledge_base.starmarks import star_label
 from knowledge_base.textnorm import fold, normalize
@@ -159,7 +159,7 @@ def _band_floor(star: int) -> int:
 
 def _star_text(sheet: Sheet, product: str | None, star: int) -> str:
     head = _set_sentence(sheet, product) + "\n" if product else ""
-    marks = [star_label(s).split()[0] for s in range(3, star + 1)]
+    marks = [f"★{s}" for s in range(3, star + 1)]
     lower = ", ".join(marks[:-1]) + " và " + marks[-1] if len(marks) > 1 else marks[0]
     parts = [f"{head}Để đạt {star} sao theo Bộ tiêu chí số {sheet.number} (“{sheet.name}”), sản phẩm cần tổng điểm "
              f"{BAND_TEXT[star]} ({BAND_CITATION}) và đạt các yêu cầu tối thiểu {lower} của phiếu:"]
@@ -198,8 +198,8 @@ def answer_from_data(question: str) -> DataAnswer | None:
             return None
         text = _star_text(sheet, product, level)
     elif kind == "group":
-        text = _set_sentence(sheet, product) + (" Mẫu ví dụ chỉ để tham khảo: Hội đồng đánh giá, phân hạng quyết "
-                                                "định bộ sản phẩm chính thức.")
+        text = _set_sentence(sheet, product) + (" Việc xếp bộ ở đây dựa trên danh mục sản phẩm ví dụ; Hội đồng đánh "
+                                                "giá, phân hạng quyết định bộ sản phẩm chính thức.")
     else:
         text = _needs_text(sheet, product)
     return DataAnswer(text=text, citation=_citation(sheet), sheet=sheet.number)
