@@ -4,17 +4,30 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
-from bot.services import Service, StackConfig, free_port, gateway_service
+from bot.services import ROOT, Service, StackConfig, free_port, gateway_service
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, text_event
 
 TELEGRAM_TOKEN = "123456:SCALE-token_ABCdef"
 TELEGRAM_SECRET = "scale-hook-secret_42"
+
+
+def current_model() -> Path:
+    """The model `make train` made for the current data, else the newest one in models/ (while one trains)."""
+    relative = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], check=True, capture_output=True,
+                              text=True).stdout.strip()
+    if (ROOT / relative).exists():
+        return ROOT / relative
+    models = sorted((ROOT / "models").glob("ocop-*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    if not models:
+        raise FileNotFoundError(f"{relative} is missing: run `make train`")
+    return models[-1]
 
 
 def gateway_process(data_dir: Path, name: str, rasa_url: str, zalo_url: str, telegram_url: str = "",

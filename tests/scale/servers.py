@@ -49,11 +49,12 @@ def _sbin(name: str) -> str | None:
     return path if os.access(path, os.X_OK) else None
 
 
-def wait_port(port: int, process: subprocess.Popen, what: str, timeout: float = 30.0) -> None:
+def wait_port(port: int, process: subprocess.Popen, what: str, log: Path, timeout: float = 30.0) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"{what} exited with code {process.returncode}")
+            tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
+            raise RuntimeError(f"{what} exited with code {process.returncode}:\n{tail}")
         try:
             with socket.create_connection((HOST, port), timeout=0.5):
                 return
@@ -124,7 +125,7 @@ def start_postgres() -> Server:
         stdout=log, stderr=subprocess.STDOUT, preexec_fn=demote, cwd=directory, start_new_session=True,
     )
     log.close()
-    wait_port(port, process, "postgres")
+    wait_port(port, process, "postgres", directory / "postgres.log")
     _create_database(port)
     url = f"postgresql://{DB_USER}:{DB_PASSWORD}@{HOST}:{port}/{DB_NAME}"
     return Server("postgres", port, process, url, directory)
@@ -157,7 +158,7 @@ def start_redis(directory: Path) -> Server:
         stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
     )
     log.close()
-    wait_port(port, process, "redis")
+    wait_port(port, process, "redis", directory / "redis.log")
     return Server("redis", port, process, f"redis://:{REDIS_PASSWORD}@{HOST}:{port}/1")
 
 
@@ -229,5 +230,5 @@ def start_nginx(directory: Path, upstreams: dict[str, list[int]]) -> tuple[Serve
     )
     log.close()
     for port in ports.values():
-        wait_port(port, process, "nginx")
+        wait_port(port, process, "nginx", directory / "nginx.out")
     return Server("nginx", 0, process), {name: f"http://{HOST}:{port}" for name, port in ports.items()}

@@ -6,6 +6,7 @@ bot.app:app` processes, each with its own (unused) data directory.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
+from bot.database import open_database
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.fake_zalo import encode, text_event
@@ -23,6 +25,7 @@ from tests.scale.gateways import (
 )
 
 USER = "3141592653589793238"
+QUOTED = re.compile(r"q(\d{4})")
 
 
 @pytest.fixture
@@ -103,17 +106,24 @@ def test_two_gateways_refreshing_an_expired_token_spend_the_refresh_token_once(t
     for i in range(2):
         zalo.wait_for_texts(f"{USER}{i}", timeout=15)
     assert zalo.refreshes == ["refresh-1"], "the single-use refresh token was spent once"
-    from bot.database import open_database
-
     rows = open_database(database_url, servers.Path("/nonexistent")).rows("SELECT refresh_token FROM zalo_tokens")
     assert [r[0] for r in rows] == ["refresh-2"]
 
 
-def _kill_under_load(zalo, fake_rasa, victim, target_url, restart):
+def _settled(zalo, database) -> bool:
+    """No answered question is still pending: no gateway is between a reply and its done mark."""
+    pending = {row[0] for row in database.rows("SELECT key FROM inbox WHERE done = 0")}
+    with zalo._lock:
+        answered = set(QUOTED.findall(" ".join(m["text"] for m in zalo.sent)))
+    return not any(f"zalo:msg:load-{int(number)}" in pending for number in answered)
+
+
+def _kill_under_load(zalo, fake_rasa, victim, target_url, database, restart):
     """Send load to `target_url`, kill -9 `victim` while its turns wait on Rasa, then `restart()`."""
     fake_rasa.delay = 0.05  # about a real Rasa turn
     deadline = time.monotonic() + 90
     result: dict = {}
+
     def run_load():
         try:
             result.update(send_load(target_url, 30, 6, deadline))
@@ -123,8 +133,10 @@ def _kill_under_load(zalo, fake_rasa, victim, target_url, restart):
     load = threading.Thread(target=run_load)
     load.start()
     time.sleep(1.5)
-    fake_rasa.delay = 3.0  # hold every turn in Rasa: none is between a reply and its done mark
-    time.sleep(0.5)
+    fake_rasa.delay = 5.0  # hold every new turn in Rasa ...
+    settle_deadline = time.monotonic() + 4.0
+    while not _settled(zalo, database) and time.monotonic() < settle_deadline:
+        time.sleep(0.05)  # ... until the turns that got their answer are marked done
     kill_hard(victim)
     fake_rasa.delay = 0.05
     restart()
@@ -145,10 +157,11 @@ def _wait_answered(zalo, acknowledged, timeout=60.0) -> dict[int, int]:
 
 
 def test_kill_9_of_one_gateway_under_load_loses_and_repeats_no_acknowledged_message(
-    two_gateways, balancer, zalo, fake_rasa
+    two_gateways, balancer, zalo, fake_rasa, database_url, tmp_path
 ):
     victim = two_gateways[0]
-    acknowledged = _kill_under_load(zalo, fake_rasa, victim, balancer, restart=lambda: None)
+    database = open_database(database_url, tmp_path)
+    acknowledged = _kill_under_load(zalo, fake_rasa, victim, balancer, database, restart=lambda: None)
     assert len(acknowledged) == 180, "every delivery was acknowledged (retried through nginx like Zalo)"
     counts = _wait_answered(zalo, acknowledged)
     assert [n for n, c in counts.items() if c == 0] == [], "acknowledged but never answered"
@@ -168,7 +181,8 @@ def test_embedded_default_kill_9_and_restart_answers_every_acknowledged_message_
         restarted.append(gateway_process(tmp_path / "gw", "gw", fake_rasa.url, zalo.url, port=port))
 
     try:
-        acknowledged = _kill_under_load(zalo, fake_rasa, gateway, url, restart)
+        database = open_database("", tmp_path / "gw")
+        acknowledged = _kill_under_load(zalo, fake_rasa, gateway, url, database, restart)
         assert len(acknowledged) == 180, "every delivery was acknowledged (retried until the restart, like Zalo)"
         counts = _wait_answered(zalo, acknowledged)
     finally:
