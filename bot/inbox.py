@@ -1,6 +1,6 @@
 """The durable inbox: a webhook update is acknowledged only after it is stored here.
 
-Each channel's webhook calls `Inbox.accept()`, which records the update under a de-duplication key
+Each channel's webhook calls `Inbox.put()`, which records the update under a de-duplication key
 (a repeated delivery is dropped, also by another gateway instance or after a restart) and only then
 lets the webhook answer 200. Workers in every gateway instance claim pending updates with a lease
 (`SELECT … FOR UPDATE SKIP LOCKED` on PostgreSQL; SQLite's write lock in the embedded default),
@@ -33,7 +33,8 @@ POLL_SECONDS = 0.5
 
 _CLAIM = """
 SELECT q.id, q.channel, q.body, q.attempts FROM inbox q
-WHERE q.done = 0 AND q.channel IN :channels AND (q.lease_until IS NULL OR q.lease_until < :now) AND q.received_at >= :oldest
+WHERE q.done = 0 AND q.channel IN :channels AND q.received_at >= :oldest
+  AND (q.lease_until IS NULL OR q.lease_until < :now)
   AND NOT EXISTS (
       SELECT 1 FROM inbox o WHERE o.sender = q.sender AND o.done = 0 AND o.id < q.id AND o.received_at >= :oldest
   )

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
+from sqlalchemy import text
+
 from bot.callback_keys import CallbackKeys
 from bot.conversation import Button
-from bot.database import open_database
+from bot.database import advisory_key, open_database, postgres_engine
+from bot.index_build import LOCK_NAME
 from bot.inbox import Inbox
 from bot.message_log import open_message_log
 from bot.migrations import applied, available
 from bot.numbered_choices import NumberedChoices
+from bot.services import ROOT
 
 
 def test_instances_starting_together_migrate_once(database_url, tmp_path):
@@ -79,3 +86,21 @@ def test_two_instances_claiming_at_once_never_take_the_same_update(database_url,
     for user in range(30):
         turns = [n for n in in_claim_order if n % 30 == user]
         assert turns == sorted(turns), f"user{user}'s updates were processed out of order across instances"
+
+
+def test_an_index_build_waits_for_the_cluster_wide_lock(database_url, tmp_path):
+    index_dir = tmp_path / "shared-volume" / "kb_index"
+    engine = postgres_engine(database_url)
+    with engine.connect() as holder:  # another machine is building
+        holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": advisory_key(LOCK_NAME)})
+        build = subprocess.Popen(
+            [sys.executable, "-m", "bot.index_build"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            env={**os.environ, "OCOP_DATABASE_URL": database_url, "OCOP_KB_INDEX_DIR": str(index_dir)},
+        )
+        time.sleep(3.0)
+        assert build.poll() is None and not (index_dir / "manifest.json").exists(), "waited for the lock"
+        holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": advisory_key(LOCK_NAME)})
+    output, _ = build.communicate(timeout=180)
+    engine.dispose()
+    assert build.returncode == 0, output.decode(errors="replace")[-2000:]
+    assert (index_dir / "manifest.json").exists() and b"Index ready" in output
