@@ -8,10 +8,11 @@ loaded once per Rasa process; all instances of a kind start in parallel.
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.services import Service, StackConfig, action_service, free_port, gateway_service, rasa_service
+from bot.services import ROOT, Service, StackConfig, action_service, free_port, gateway_service, rasa_service
 from tests.scale import servers
 
 RASA_TOKEN = "rasa-api-token-Pa55"
@@ -46,6 +47,9 @@ class Cluster:
             },
         )
         try:
+            # Build the index first (a no-op when fresh), so the action servers only load it.
+            subprocess.run([str(config.venvs / "app" / "bin" / "python"), "-m", "knowledge_base", "build"],
+                           cwd=ROOT, check=True, capture_output=True, timeout=600)
             self._start("actions", [action_service(config, port, f"actions-{i}")
                                     for i, port in enumerate(ports["actions"])], 300)
             self._start("rasa", [rasa_service(config, port, self.urls["actions"], f"rasa-{i}")
