@@ -1,10 +1,14 @@
 """Compose a short, cited Vietnamese answer from the knowledge base (used by the Rasa action server).
 
-``answer_question`` retrieves with the hybrid retriever (cached per process), and either
-- answers: the most relevant passages of the best chunk first, then its citation line, a note when the
-  source decision is superseded, and one or two follow-up buttons; or
-- when confidence is below ``CONFIDENCE_THRESHOLD``: says it is not sure and offers the hotline.
-It never guesses, and respects a channel's message length (``max_chars``) by trimming whole sentences.
+``answer_question`` answers each question of a message (``question_kind.split_questions``) in turn:
+- a product or product-set question ("nước mắm thuộc nhóm nào", "bộ 9 cần gì để đạt 4 sao") is answered
+  from the scoring sheets as data (``product_answers``);
+- otherwise the hybrid retriever (cached per process) finds a question-bank entry, whose answer is sent
+  whole, or a document section, whose most relevant whole passages are sent; then the citation line, a
+  note when the source decision is superseded, and one or two follow-up buttons;
+- when confidence is below ``CONFIDENCE_THRESHOLD`` it says it is not sure (or, for a message the NLU
+  found out of scope, that the OCOP decisions do not cover it) and names who can help.
+It never guesses. Lists are never cut: a channel splits a long reply into several messages.
 """
 
 from __future__ import annotations
@@ -16,10 +20,12 @@ from dataclasses import dataclass, field
 
 from knowledge_base import legal, textnorm
 from knowledge_base.hotline import hotline_message
-from knowledge_base.retrieval import Hit, get_retriever
+from knowledge_base.product_answers import answer_from_data
+from knowledge_base.question_kind import split_questions
+from knowledge_base.retrieval import Hit, Retriever, get_retriever
+from knowledge_base.retrieval.backends import typed_with_marks
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.policy import INTENT_TOPICS
-from knowledge_base.retrieval.question_bank import is_qa
 from knowledge_base.starmarks import render_star_marks
 
 log = logging.getLogger(__name__)
@@ -31,6 +37,10 @@ BODY_CHARS = 700
 
 NOT_SURE = ("Xin lỗi, tôi chưa tìm thấy thông tin đủ chắc chắn để trả lời câu hỏi này "
             "trong các văn bản về OCOP mà tôi có.")
+OUTSIDE = ("Câu hỏi này nằm ngoài các quyết định về Chương trình OCOP mà tôi dựa vào để trả lời, "
+           "nên tôi không trả lời đoán.")
+# At most this many questions of one message are answered, each under its own heading.
+MAX_QUESTIONS = 3
 EMPTY_QUESTION = "Anh/chị vui lòng nhập câu hỏi về chương trình OCOP (ví dụ: \"hồ sơ OCOP gồm những gì?\")."
 
 # Follow-up suggestions per topic: (button title, intent).
@@ -60,6 +70,7 @@ class Answer:
     buttons: list[dict] = field(default_factory=list)
     confident: bool = False
     hits: list[Hit] = field(default_factory=list)
+    note: str = ""  # superseded-decision note, sent after the citation
 
 
 def _entity_decisions(entities) -> set[str]:
@@ -101,14 +112,15 @@ def _words(text: str, keep_marks: bool) -> set[str]:
 
 
 def _direct_answer(question: str, passages: list[str], heading: str, budget: int) -> str:
-    """The section's first passage plus the passages sharing most words with the question, in order.
+    """The section's first passage plus the passages sharing most words with the question, in order,
+    each whole (``budget`` bounds what is added after the first).
 
     Words are compared with their diacritics when the question has any ("bộ" is not "bổ"), folded
     otherwise; a passage must share at least half as many words as the best one to be added.
     """
     if not passages:
         return heading
-    keep_marks = textnorm.fold(question) != question.lower()
+    keep_marks = typed_with_marks(question)
     query_words = _words(question, keep_marks)
     overlaps = [len(query_words & _words(p, keep_marks)) for p in passages]
     needed = max(1, max(overlaps[1:], default=0) / 2)
@@ -118,7 +130,7 @@ def _direct_answer(question: str, passages: list[str], heading: str, budget: int
         if overlaps[i] >= needed and size + 2 + len(passages[i]) <= budget:
             chosen.add(i)
             size += 2 + len(passages[i])
-    return trim_to_sentences("\n\n".join(passages[i] for i in sorted(chosen)), budget)
+    return "\n\n".join(passages[i] for i in sorted(chosen))  # whole passages: a list is never cut
 
 
 def trim_to_sentences(text: str, limit: int) -> str:
@@ -175,8 +187,9 @@ def _fit(parts: list[str], max_chars: int | None) -> str:
     return "\n\n".join(p for p in [trim_to_sentences(parts[0], room)] + parts[1:] if p)
 
 
-def _not_sure(hits: list[Hit], max_chars: int | None) -> Answer:
-    return Answer(_fit([NOT_SURE, hotline_message()], max_chars), "", [dict(_HOTLINE_BUTTON)], False, hits)
+def _not_sure(hits: list[Hit], max_chars: int | None, intent: str | None = None) -> Answer:
+    opening = OUTSIDE if intent == "out_of_scope" else NOT_SURE
+    return Answer(_fit([opening, hotline_message()], max_chars), "", [dict(_HOTLINE_BUTTON)], False, hits)
 
 
 def confidence_threshold() -> float:
@@ -189,20 +202,47 @@ def confidence_threshold() -> float:
         return CONFIDENCE_THRESHOLD
 
 
-def answer_question(text: str, intent: str | None = None, entities=None, max_chars: int | None = None) -> Answer:
-    """A cited answer to ``text`` (see module docstring); ``Answer.confident`` is False when it refuses."""
-    question = textnorm.collapse_spaces(textnorm.nfc(text or ""))[:2000]
-    if not textnorm.normalize_folded(question):
-        return Answer(_fit([EMPTY_QUESTION], max_chars), "", [], False, [])
-    retriever = get_retriever("hybrid")
+def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
+    """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
+    data = answer_from_data(question)
+    if data is not None:
+        return Answer(data.text, data.citation, [], True, [])
     hits = retriever.search(question, k=5, intent=intent, decisions=_entity_decisions(entities))
     if retriever.confidence(question, hits) < confidence_threshold():
-        return _not_sure(hits, max_chars)
+        return Answer("", "", [], False, hits)
     best = hits[0].chunk
-    citation = best.citation()
-    if is_qa(best):  # a question-bank entry: its answer is written to be sent whole
-        body = best.text
+    if best.is_qa:  # a question-bank entry: its answer is written to be sent whole
+        body = render_star_marks(best.text)
     else:
         body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
-    return Answer(_fit([body, citation, _superseded_note(best, body)], max_chars), citation,
-                  _buttons(best, intent), True, hits)
+    return Answer(body, best.citation(), _buttons(best, intent), True, hits, _superseded_note(best, body))
+
+
+def answer_question(text: str, intent: str | None = None, entities=None, max_chars: int | None = None,
+                    retriever: Retriever | None = None) -> Answer:
+    """A cited answer to every question of ``text`` (see module docstring); ``confident`` is False on refusal.
+
+    ``retriever`` defaults to the process-wide hybrid retriever (another one is for measurements)."""
+    retriever = retriever or get_retriever("hybrid")
+    message = textnorm.collapse_spaces(textnorm.nfc(text or ""))[:2000]
+    if not textnorm.normalize_folded(message):
+        return Answer(_fit([EMPTY_QUESTION], max_chars), "", [], False, [])
+    questions = split_questions(message)[:MAX_QUESTIONS]
+    answers = [_answer_one(q, intent, entities, retriever) for q in questions] if len(questions) > 1 else []
+    found = [(q, a) for q, a in zip(questions, answers) if a.confident]
+    if len(found) < 2:  # one question, or only one part answered: answer the message as a whole
+        whole = _answer_one(message, intent, entities, retriever)
+        if not whole.confident:
+            return _not_sure(whole.hits, max_chars, intent)
+        return Answer(_fit([whole.text, whole.citation, whole.note], max_chars), whole.citation, whole.buttons,
+                      True, whole.hits, whole.note)
+    parts, seen = [], set()
+    for question, answer in found:
+        if answer.text not in seen:  # two questions answered by the same entry are answered once
+            seen.add(answer.text)
+            parts.append("\n".join(p for p in (f"❓ {question}", answer.text, answer.citation, answer.note) if p))
+    skipped = [q for q, a in zip(questions, answers) if not a.confident]
+    if skipped:
+        parts.append("Tôi chưa tìm thấy thông tin đủ chắc chắn cho câu: " + "; ".join(f"“{q}”" for q in skipped))
+    first = found[0][1]
+    return Answer(_fit(parts, max_chars), first.citation, first.buttons, True, first.hits)

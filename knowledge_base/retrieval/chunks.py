@@ -16,6 +16,8 @@ from knowledge_base.retrieval.documents import Document, Section
 from knowledge_base.retrieval.policy import chunk_decisions
 
 _NON_ALNUM_RE = re.compile(r"[^0-9a-z]+")
+# ``doc_id`` of the chunks made from question-bank entries (knowledge_base/retrieval/question_bank.py).
+QA_DOC_ID = "questions"
 
 
 def slugify(heading: str) -> str:
@@ -54,6 +56,11 @@ class Chunk:
     confidence: str
     kind: str
     only_if: tuple[str, ...] = ()  # folded phrases; without one of them in the query the chunk is demoted
+
+    @property
+    def is_qa(self) -> bool:
+        """Made from a question-bank entry: ``heading`` is one phrasing, ``text`` the entry's answer."""
+        return self.doc_id == QA_DOC_ID
 
     def citation(self) -> str:
         """E.g. "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026".

@@ -9,6 +9,8 @@ out-of-scope questions, see docs/benchmarks.md):
 - bigram share: share of the query's folded word pairs ("ho_so", "het_han") found in the chunk;
   out-of-scope questions share single words with the corpus far more often than pairs.
 - dense cosine between query and chunk.
+
+A question-bank chunk is measured against its whole entry: all its phrasings and its answer.
 """
 
 from __future__ import annotations
@@ -23,13 +25,25 @@ def _bigrams(words: list[str]) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(words, words[1:])}
 
 
+def _texts(chunks) -> dict[str, str]:
+    """The text each chunk's signals are measured against; a question-bank chunk stands for its whole
+    entry, so every phrasing of the entry (and its answer) counts."""
+    phrasings: dict[str, list[str]] = {}
+    for chunk in chunks:
+        if chunk.is_qa:
+            phrasings.setdefault(chunk.section_id, []).append(chunk.heading)
+    return {chunk.id: "\n".join(phrasings[chunk.section_id] + [chunk.text]) if chunk.is_qa
+            else chunk.index_text() for chunk in chunks}
+
+
 class TermStats:
     def __init__(self, chunks):
         self._folded: dict[str, set[str]] = {}
         self._accented: dict[str, set[str]] = {}
         self._pairs: dict[str, set[str]] = {}
+        texts = _texts(chunks)
         for chunk in chunks:
-            words = textnorm.normalize(chunk.index_text()).split()
+            words = textnorm.normalize(texts[chunk.id]).split()
             folded = [textnorm.fold(w) for w in words]
             self._accented[chunk.id] = set(words)
             self._folded[chunk.id] = set(folded)

@@ -15,10 +15,9 @@ from pathlib import Path
 import yaml
 
 from knowledge_base import textnorm
-from knowledge_base.retrieval.chunks import Chunk, ChunkParams, chunk_documents
+from knowledge_base.retrieval.chunks import QA_DOC_ID, Chunk, ChunkParams, chunk_documents
 from knowledge_base.retrieval.documents import Document
 
-QA_DOC_ID = "questions"
 QA_PREFIX = "qa:"
 KINDS = ("what", "how", "who", "when", "where", "yesno", "compare", "howmuch", "list", "outside")
 OUTSIDE_TOPIC = "ngoai_pham_vi"
@@ -123,10 +122,6 @@ def entry_chunks(entries: list[Entry], sections: dict[str, SourceSection]) -> li
                 kind=f"qa-{entry.kind}",
             ))
     return chunks
-
-
-def is_qa(chunk: Chunk) -> bool:
-    return chunk.doc_id == QA_DOC_ID
 
 
 def _numbers(text: str) -> set[int]:

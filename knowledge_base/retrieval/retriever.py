@@ -12,11 +12,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from knowledge_base import textnorm
+from knowledge_base.question_kind import kind_of
 from knowledge_base.retrieval import policy
 from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_scores, fuse
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.confidence import TermStats
 from knowledge_base.retrieval.index import IndexParams, LoadedIndex, load_index
+from knowledge_base.retrieval.lexicon import default_lexicon
 from knowledge_base.settings import KBSettings
 
 
@@ -32,6 +34,10 @@ class RetrievalParams:
     named_decision_boost: float = 1.3
     intent_boost: float = 1.15
     special_case_penalty: float = 0.85
+    kind_boost: float = 1.1
+    number_mismatch_penalty: float = 0.8
+    phrasing_weight: float = 0.5
+    marked_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -51,15 +57,17 @@ class Retriever:
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
         self._vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
+        self.lexicon = default_lexicon()
 
     def _raw_scores(self, query: str) -> dict[int, float]:
-        depth = self.params.depth
+        """Candidates of the back-end for the query with the lexicon's terms added."""
+        depth, expanded = self.params.depth, self.lexicon.expand(query)
         if self.backend == "bm25":
-            return bm25_scores(self.index, query, depth)
+            return bm25_scores(self.index, expanded, depth, self.params.marked_weight)
         if self.backend == "dense":
-            return dense_scores(self.index, self._query_vector(query), depth)
-        lexical = bm25_scores(self.index, query, depth)
-        dense = dense_scores(self.index, self._query_vector(query), depth)
+            return dense_scores(self.index, self._query_vector(expanded), depth)
+        lexical = bm25_scores(self.index, expanded, depth, self.params.marked_weight)
+        dense = dense_scores(self.index, self._query_vector(expanded), depth)
         return fuse(lexical, dense, self.params.fusion, self.params.rrf_k, self.params.dense_weight)
 
     def _query_vector(self, query: str) -> np.ndarray:
@@ -83,7 +91,8 @@ class Retriever:
         topic = policy.INTENT_TOPICS.get(intent or "")
         chunks = self.index.chunks
         folded = textnorm.normalize_folded(query)
-        scored = [(policy.adjust(s, chunks[i], named, topic, self.params, folded), i)
+        kind, numbers, words = kind_of(query), frozenset(policy.numbers_in(query)), frozenset(folded.split())
+        scored = [(policy.adjust(s, chunks[i], named, topic, self.params, folded, kind, numbers, words), i)
                   for i, s in self._raw_scores(query).items()]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         hits, sections = [], set()
@@ -98,9 +107,10 @@ class Retriever:
         if not hits:
             return 0.0
         best = hits[0].chunk.id
-        vector = self._query_vector(query)
-        cosine = float(np.dot(vector, self.index.faiss_index.reconstruct(self._positions[best])))
-        return self._terms.confidence(query, best, cosine)
+        stored = self.index.faiss_index.reconstruct(self._positions[best])
+        # Measured on the words typed and on the decisions' terms put in place of the lexicon's phrases.
+        return max(self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
+                   for q in dict.fromkeys((query, self.lexicon.rewrite(query))))
 
 
 _lock = threading.Lock()

@@ -134,3 +134,21 @@ def test_a_bank_answer_is_sent_whole_with_its_citation(bank_env):
     assert "- nộp cùng Báo cáo tự đánh giá Mẫu số 02." in answer.text  # the whole list
     # The citation takes the decision from the source document's front matter.
     assert answer.citation == "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
+
+
+def test_a_message_with_two_questions_gets_both_answers(bank_env):
+    answer = answer_question("Phải nộp kèm bao nhiêu sản phẩm mẫu? Giấy chứng nhận có giá trị bao lâu?")
+    assert answer.confident
+    first, second = answer.text.split("❓ ")[1:]
+    assert first.startswith("Phải nộp kèm bao nhiêu sản phẩm mẫu?") and "05 sản phẩm mẫu" in first
+    assert second.startswith("Giấy chứng nhận có giá trị bao lâu?") and "36 tháng" in second
+    assert "Theo Điều 4 khoản 3" in second  # each answer keeps its own citation
+
+
+def test_a_question_outside_the_decisions_says_so_and_names_who_helps(bank_env):
+    from knowledge_base.answer import OUTSIDE
+
+    answer = answer_question("giá vàng hôm nay bao nhiêu", intent="out_of_scope")
+    assert not answer.confident
+    assert answer.text.startswith(OUTSIDE)
+    assert "UBND cấp xã" in answer.text

@@ -1,0 +1,59 @@
+"""The domain lexicon (``knowledge_base/lexicon.yml``): producers' words for the decisions' terms.
+
+``Lexicon.expand(query)`` appends the decisions' term of every group the query names ("gia hạn" ->
+"đánh giá lại"), for the rankers; ``Lexicon.rewrite(query)`` puts that term in place of the phrase typed,
+so confidence is measured on the words the documents use.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from knowledge_base import textnorm
+
+LEXICON_FILE = Path(__file__).resolve().parents[1] / "lexicon.yml"
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    groups: tuple[tuple[str, ...], ...]  # folded, abbreviation-expanded phrases; the decisions' term first
+
+    @classmethod
+    def load(cls, path: Path = LEXICON_FILE) -> "Lexicon":
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
+        if not all(isinstance(g, list) and len(g) >= 2 for g in raw):
+            raise ValueError(f"{path.name}: every group is a list of at least two phrases")
+        return cls(tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in raw))
+
+    def _matches(self, folded: str) -> list[tuple[str, str]]:
+        """(phrase typed, the group's term) for every phrase of a group in ``folded``, longest first."""
+        found = []
+        for group in self.groups:
+            for phrase in sorted(group[1:], key=len, reverse=True):
+                if re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
+                    found.append((phrase, group[0]))
+                    break
+        return found
+
+    def expand(self, query: str) -> str:
+        """``query`` with the decisions' term of each named group appended (unchanged when none)."""
+        folded = textnorm.normalize_folded(query)
+        terms = [term for _, term in self._matches(folded) if not re.search(rf"(?<!\w){re.escape(term)}(?!\w)", folded)]
+        return f"{query} {' '.join(dict.fromkeys(terms))}" if terms else query
+
+    def rewrite(self, query: str) -> str:
+        """The folded ``query`` with each phrase of a group replaced by the group's term."""
+        folded = textnorm.normalize_folded(query)
+        for phrase, term in self._matches(folded):
+            folded = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", term, folded)
+        return folded
+
+
+@lru_cache(maxsize=1)
+def default_lexicon() -> Lexicon:
+    return Lexicon.load()

@@ -1,0 +1,58 @@
+"""Answer-level sweep of retrieval knobs on the tune split, side by side in one run (no NLU, no dialogue).
+
+    .venvs/app/bin/python scripts/sweep_answers.py
+
+Builds the index once in memory from the current documents and question bank, then answers every tune
+question with each variant of RetrievalParams and prints the correct share overall and by style. The
+holdout split is never read here.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from knowledge_base import answer_evaluation as ev  # noqa: E402
+from knowledge_base.answer import NOT_SURE, answer_question  # noqa: E402
+from knowledge_base.retrieval import RetrievalParams, Retriever  # noqa: E402
+from knowledge_base.retrieval.index import build_in_memory  # noqa: E402
+from knowledge_base.settings import KBSettings  # noqa: E402
+
+BASE = RetrievalParams()
+VARIANTS = {
+    "chosen defaults": BASE,
+    "no marked BM25": replace(BASE, marked_weight=0.0),
+    "marked BM25 0.3": replace(BASE, marked_weight=0.3),
+    "marked BM25 0.7": replace(BASE, marked_weight=0.7),
+    "no phrasing overlap": replace(BASE, phrasing_weight=0.0),
+    "phrasing overlap 1.0": replace(BASE, phrasing_weight=1.0),
+    "no kind boost": replace(BASE, kind_boost=1.0),
+    "kind boost 1.2": replace(BASE, kind_boost=1.2),
+    "no number penalty": replace(BASE, number_mismatch_penalty=1.0),
+    "dense weight 0.3": replace(BASE, dense_weight=0.3),
+    "dense weight 0.7": replace(BASE, dense_weight=0.7),
+}
+
+
+def main() -> int:
+    items = [i for i in ev.load_items(ROOT / "tests" / "answers" / "questions.yml") if i.split == "tune"]
+    markers = ev.reply_markers(ROOT / "domain.yml", [NOT_SURE])
+    index = build_in_memory(KBSettings.from_env())
+    print(f"{len(items)} tune questions, {len(index.chunks)} chunks")
+    print(f"{'variant':<24}{'correct%':>9}{'wrong':>7}{'refused':>8}" + "".join(f"{s:>15}" for s in ev.STYLES))
+    for name, params in VARIANTS.items():
+        retriever = Retriever(index, "hybrid", params)
+        results, _ = ev.run(items, lambda q: answer_question(q, retriever=retriever).text, markers)
+        pairs = [(i, o) for i, o, _ in results]
+        rows = ev.table(pairs, lambda i: i.style)
+        print(f"{name:<24}{100 * ev.share(rows['all']):>8.1f}%{rows['all']['wrong']:>7}{rows['all']['refused']:>8}" +
+              "".join(f"{100 * ev.share(rows.get(s, ev.Counter())):>14.1f}%" for s in ev.STYLES))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""The question guard, run inside the Rasa environment with the pipeline's own settings from config.yml."""
+
+import json
+
+import pytest
+
+from tests.rasa.rasa_cli import run_rasa_python
+
+PROBE = """
+import json, sys, yaml
+from rasa.shared.nlu.training_data.message import Message
+from bot.nlu.question_guard import QuestionGuard
+config = next(c for c in yaml.safe_load(open("config.yml"))["pipeline"] if c["name"].endswith("QuestionGuard"))
+guard = QuestionGuard({**QuestionGuard.get_default_config(), **config})
+out = []
+for text, intent in json.loads(sys.stdin.read()):
+    message = Message(data={"text": text, "intent": {"name": intent, "confidence": 0.9},
+                            "intent_ranking": [{"name": intent, "confidence": 0.9}]})
+    guard.process([message])
+    out.append([message.get("intent")["name"], message.get("intent_ranking")[-1]["name"]])
+print(json.dumps(out))
+"""
+
+CASES = [
+    # A question the classifier took for small talk or a form goes to the knowledge base.
+    ("Nguyên liệu mua từ tỉnh khác có bị loại không?", "deny", "nlu_fallback"),
+    ("Sản phẩm của em bán trên Shopee có được tính điểm thị trường không?", "start_self_assessment", "nlu_fallback"),
+    ("htx cua em co du dieu kien tham gia ocop khong", "check_eligibility", "nlu_fallback"),
+    ("cảm ơn, mà giấy chứng nhận có giá trị bao lâu vậy?", "thank", "nlu_fallback"),
+    # Small talk, bare answers and clear requests keep their intent.
+    ("không", "deny", "deny"),
+    ("ok cảm ơn bạn nhiều nhé", "thank", "thank"),
+    ("tạm biệt nhé", "goodbye", "goodbye"),
+    ("tôi muốn tự đánh giá sản phẩm của mình", "start_self_assessment", "start_self_assessment"),
+    ("sản phẩm mật ong của em được mấy sao?", "start_self_assessment", "start_self_assessment"),
+    ("kiểm tra điều kiện giúp em xem có tham gia được không", "check_eligibility", "check_eligibility"),
+    # Intents the guard does not watch, and button payloads, are left alone.
+    ("hồ sơ gồm những gì?", "ask_dossier", "ask_dossier"),
+    ("/deny", "deny", "deny"),
+]
+
+
+@pytest.fixture(scope="module")
+def relabelled():
+    result = run_rasa_python(PROBE, json.dumps([[text, intent] for text, intent, _ in CASES]))
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@pytest.mark.parametrize("position", range(len(CASES)), ids=[c[0][:40] for c in CASES])
+def test_questions_are_not_taken_for_small_talk_or_a_form(relabelled, position):
+    text, intent, expected = CASES[position]
+    final, original = relabelled[position]
+    assert final == expected, text
+    assert original == intent  # the classifier's own ranking stays below

@@ -1,0 +1,41 @@
+"""The domain lexicon: producers' words find the decisions' terms."""
+
+import textwrap
+
+import pytest
+
+from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
+
+
+@pytest.mark.parametrize("query, term", [
+    ("Thủ tục gia hạn chứng nhận khi hết hạn", "danh gia lai"),
+    ("Hội đồng có xuống tận cơ sở kiểm tra không?", "khao sat thuc te"),
+    ("bán trên shopee có được tính điểm không", "thuong mai dien tu"),
+    ("cho e hoi lam ocop can nhung giay to gi a", "ho so"),
+])
+def test_the_decisions_term_is_added(query, term):
+    expanded = default_lexicon().expand(query)
+    assert expanded.startswith(query) and expanded.endswith(term)
+    assert term in default_lexicon().rewrite(query)
+
+
+def test_a_query_already_using_the_term_is_unchanged():
+    assert default_lexicon().expand("hồ sơ đánh giá lại gồm gì") == "hồ sơ đánh giá lại gồm gì"
+
+
+def test_phrases_match_whole_words_only(tmp_path):
+    path = tmp_path / "lexicon.yml"
+    path.write_text(textwrap.dedent("""\
+        - [khảo sát thực tế, xuống cơ sở]
+        - [thu hồi, tước giấy]
+    """), encoding="utf-8")
+    lexicon = Lexicon.load(path)
+    assert lexicon.expand("xuống cơ sở sản xuất") == "xuống cơ sở sản xuất khao sat thuc te"
+    assert lexicon.expand("xuống cơ sởi") == "xuống cơ sởi"
+
+
+def test_a_group_needs_two_phrases(tmp_path):
+    path = tmp_path / "lexicon.yml"
+    path.write_text("- [hồ sơ]\n", encoding="utf-8")
+    with pytest.raises(ValueError):
+        Lexicon.load(path)
