@@ -1,8 +1,9 @@
 """The domain lexicon (``knowledge_base/lexicon.yml``): producers' words for the decisions' terms.
 
-``Lexicon.expand(query)`` appends the decisions' term of every group the query names ("gia hạn" ->
-"đánh giá lại"), for the rankers; ``Lexicon.rewrite(query)`` puts that term in place of the phrase typed,
-so confidence is measured on the words the documents use.
+``Lexicon.expand(query)`` is what the rankers search with: the query without its filler words ("cho em hỏi",
+"hướng dẫn chi tiết") and with the decisions' term of every group it names appended ("gia hạn" -> "đánh giá
+lại"); ``Lexicon.rewrite(query)`` puts that term in place of the phrase typed, so confidence is measured on
+the words the documents use.
 """
 
 from __future__ import annotations
@@ -22,13 +23,32 @@ LEXICON_FILE = Path(__file__).resolve().parents[1] / "lexicon.yml"
 @dataclass(frozen=True)
 class Lexicon:
     groups: tuple[tuple[str, ...], ...]  # folded, abbreviation-expanded phrases; the decisions' term first
+    filler: tuple[tuple[str, ...], ...] = ()  # folded words of each filler phrase, longest first
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> "Lexicon":
-        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []
-        if not all(isinstance(g, list) and len(g) >= 2 for g in raw):
-            raise ValueError(f"{path.name}: every group is a list of at least two phrases")
-        return cls(tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in raw))
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        groups = raw.get("groups") or [] if isinstance(raw, dict) else None
+        if groups is None or not all(isinstance(g, list) and len(g) >= 2 for g in groups):
+            raise ValueError(f"{path.name}: 'groups' is a list of groups of at least two phrases")
+        filler = sorted({tuple(textnorm.normalize_folded(str(p)).split()) for p in raw.get("filler") or ()},
+                        key=len, reverse=True)
+        return cls(tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in groups),
+                   tuple(f for f in filler if f))
+
+    def strip_filler(self, query: str) -> str:
+        """``query`` normalised (diacritics kept) without its filler phrases; unchanged if nothing else is left."""
+        words = textnorm.normalize(query).split()
+        folded = [textnorm.fold(w) for w in words]
+        kept, i = [], 0
+        while i < len(words):
+            phrase = next((f for f in self.filler if tuple(folded[i:i + len(f)]) == f), None)
+            if phrase:
+                i += len(phrase)
+            else:
+                kept.append(words[i])
+                i += 1
+        return " ".join(kept) if kept else query
 
     def _matches(self, folded: str) -> list[tuple[str, str]]:
         """(phrase typed, the group's term) for every phrase of a group in ``folded``, longest first."""
@@ -41,7 +61,8 @@ class Lexicon:
         return found
 
     def expand(self, query: str) -> str:
-        """``query`` with the decisions' term of each named group appended (unchanged when none)."""
+        """``query`` without filler, with the decisions' term of each named group appended."""
+        query = self.strip_filler(query)
         folded = textnorm.normalize_folded(query)
         terms = [term for _, term in self._matches(folded) if not re.search(rf"(?<!\w){re.escape(term)}(?!\w)", folded)]
         return f"{query} {' '.join(dict.fromkeys(terms))}" if terms else query

@@ -15,7 +15,7 @@ from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 ])
 def test_the_decisions_term_is_added(query, term):
     expanded = default_lexicon().expand(query)
-    assert expanded.startswith(query) and expanded.endswith(term)
+    assert expanded.endswith(term)
     assert term in default_lexicon().rewrite(query)
 
 
@@ -23,11 +23,18 @@ def test_a_query_already_using_the_term_is_unchanged():
     assert default_lexicon().expand("hồ sơ đánh giá lại gồm gì") == "hồ sơ đánh giá lại gồm gì"
 
 
+def test_filler_words_are_not_searched():
+    lexicon = default_lexicon()
+    assert lexicon.expand("Cho em hỏi hướng dẫn chi tiết hồ sơ OCOP mới nhất ạ") == "hồ sơ ocop"
+    assert lexicon.strip_filler("cho em hỏi ạ") == "cho em hỏi ạ"  # nothing else left: kept as typed
+
+
 def test_phrases_match_whole_words_only(tmp_path):
     path = tmp_path / "lexicon.yml"
     path.write_text(textwrap.dedent("""\
-        - [khảo sát thực tế, xuống cơ sở]
-        - [thu hồi, tước giấy]
+        groups:
+          - [khảo sát thực tế, xuống cơ sở]
+          - [thu hồi, tước giấy]
     """), encoding="utf-8")
     lexicon = Lexicon.load(path)
     assert lexicon.expand("xuống cơ sở sản xuất") == "xuống cơ sở sản xuất khao sat thuc te"
@@ -36,6 +43,6 @@ def test_phrases_match_whole_words_only(tmp_path):
 
 def test_a_group_needs_two_phrases(tmp_path):
     path = tmp_path / "lexicon.yml"
-    path.write_text("- [hồ sơ]\n", encoding="utf-8")
+    path.write_text("groups:\n  - [hồ sơ]\n", encoding="utf-8")
     with pytest.raises(ValueError):
         Lexicon.load(path)
