@@ -23,7 +23,6 @@ from knowledge_base.hotline import hotline_message
 from knowledge_base.product_answers import answer_from_data
 from knowledge_base.question_kind import split_questions
 from knowledge_base.retrieval import Hit, Retriever, get_retriever
-from knowledge_base.retrieval.backends import typed_with_marks
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.starmarks import render_star_marks
@@ -120,7 +119,7 @@ def _direct_answer(question: str, passages: list[str], heading: str, budget: int
     """
     if not passages:
         return heading
-    keep_marks = typed_with_marks(question)
+    keep_marks = textnorm.fold(question) != question.lower()
     query_words = _words(question, keep_marks)
     overlaps = [len(query_words & _words(p, keep_marks)) for p in passages]
     needed = max(1, max(overlaps[1:], default=0) / 2)

@@ -105,7 +105,9 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="bench-kb-") as tmp:
         defaults = KBSettings.from_env()
-        settings = KBSettings(defaults.documents_dir, Path(tmp) / "index", args.embedding_model)
+        # The gold set names document sections: the index holds the sections alone, without the question bank.
+        settings = KBSettings(defaults.documents_dir, Path(tmp) / "index", args.embedding_model,
+                              Path(tmp) / "no-question-bank")
         os.environ.update(OCOP_KB_INDEX_DIR=str(settings.index_dir), OCOP_EMBEDDING_MODEL=args.embedding_model)
 
         from knowledge_base.answer import answer_question, confidence_threshold

@@ -9,32 +9,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from knowledge_base import textnorm
 from knowledge_base.retrieval.index import LoadedIndex, bm25_tokens
 
 BACKENDS = ("bm25", "dense", "hybrid")
 
 
-def _bm25(bm25, tokens: list[str], size: int) -> np.ndarray:
-    return np.asarray(bm25.get_scores(tokens)) if tokens else np.zeros(size)
-
-
-def bm25_scores(index: LoadedIndex, query: str, depth: int, marked_weight: float = 0.5) -> dict[int, float]:
-    """Folded BM25; for a query typed with diacritics, mixed (each max-normalised, ``marked_weight`` for
-    the second) with the BM25 over words with their diacritics, so "phân hạng" prefers "phân" to "phần"."""
-    size, bigrams = len(index.chunks), index.params.bm25_bigrams
-    scores = _bm25(index.bm25, bm25_tokens(query, bigrams), size)
-    if marked_weight and typed_with_marks(query):
-        marked = _bm25(index.bm25_marked, bm25_tokens(query, bigrams, marked=True), size)
-        scores = ((1 - marked_weight) * scores / max(scores.max(), 1e-9) +
-                  marked_weight * marked / max(marked.max(), 1e-9))
+def bm25_scores(index: LoadedIndex, query: str, depth: int) -> dict[int, float]:
+    tokens = bm25_tokens(query, index.params.bm25_bigrams)
+    scores = np.asarray(index.bm25.get_scores(tokens)) if tokens else np.zeros(len(index.chunks))
     order = np.argsort(-scores, kind="stable")[:depth]
     return {int(i): float(scores[i]) for i in order if scores[i] > 0}
-
-
-def typed_with_marks(text: str) -> bool:
-    """Whether ``text`` was typed with Vietnamese diacritics (at least one)."""
-    return textnorm.fold(text) != text.lower()
 
 
 def dense_scores(index: LoadedIndex, query_vector: np.ndarray, depth: int) -> dict[int, float]:

@@ -5,7 +5,6 @@ Layout of the index directory (default ``var/kb_index/``)::
     manifest.json   document and question-bank hashes, embedding model, chunking/index parameters, build time
     chunks.jsonl    one chunk per line (ids, text, metadata)
     bm25/           bm25s index over folded tokens
-    bm25_marked/    bm25s index over tokens with their diacritics (for queries typed with them)
     dense.faiss     FAISS inner-product index over unit vectors
     embedder/       fitted local embedder (LSA); empty for sentence-transformers
 
@@ -56,10 +55,9 @@ def indexed_text(chunk: Chunk, params: IndexParams) -> str:
     return f"{chunk.heading}\n" * params.heading_weight + chunk.text
 
 
-def bm25_tokens(text: str, bigrams: bool, marked: bool = False) -> list[str]:
-    """Abbreviation-expanded words, folded unless ``marked`` ("phân" and "phần" stay apart); syllable bigrams
-    ("ho_so") help a syllabic language."""
-    words = (textnorm.normalize if marked else textnorm.normalize_folded)(text).split()
+def bm25_tokens(text: str, bigrams: bool) -> list[str]:
+    """Folded, abbreviation-expanded words; syllable bigrams ("ho_so") help a syllabic language."""
+    words = textnorm.normalize_folded(text).split()
     if bigrams:
         words = words + [f"{a}_{b}" for a, b in zip(words, words[1:])]
     return words
@@ -69,7 +67,6 @@ def bm25_tokens(text: str, bigrams: bool, marked: bool = False) -> list[str]:
 class LoadedIndex:
     chunks: list[Chunk]
     bm25: object
-    bm25_marked: object
     faiss_index: object
     embedder: Embedder
     manifest: dict
@@ -130,10 +127,9 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
         raise ValueError(f"no chunks: no documents with '##' sections in {settings.documents_dir}")
     texts = [indexed_text(c, params) for c in chunks]
 
-    bm25, bm25_marked = (bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b) for _ in range(2))
+    bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
     bm25.index([bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
                show_progress=False)
-    bm25_marked.index([bm25_tokens(t, params.bm25_bigrams, marked=True) for t in texts], show_progress=False)
 
     embedder = create_embedder(settings.embedding_model, params.lsa_dim)
     embedder.fit(texts)
@@ -152,7 +148,7 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 3),
     }
-    return LoadedIndex(chunks, bm25, bm25_marked, faiss_index, embedder, manifest, params)
+    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
 
 
 def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = True) -> dict:
@@ -170,7 +166,6 @@ def _build_and_swap(settings: KBSettings, params: IndexParams, progress: bool) -
         (tmp / "chunks.jsonl").write_text(
             "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in index.chunks), encoding="utf-8")
         index.bm25.save(str(tmp / "bm25"), show_progress=False)
-        index.bm25_marked.save(str(tmp / "bm25_marked"), show_progress=False)
         faiss.write_index(index.faiss_index, str(tmp / "dense.faiss"))
         (tmp / "embedder").mkdir()
         index.embedder.save(tmp / "embedder")
@@ -208,10 +203,9 @@ def load_index(settings: KBSettings, params: IndexParams = IndexParams()) -> Loa
         with open(directory / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk.from_dict(json.loads(line)) for line in fh if line.strip()]
         bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
-        bm25_marked = bm25s.BM25.load(str(directory / "bm25_marked"), show_progress=False)
         faiss_index = faiss.read_index(str(directory / "dense.faiss"))
         embedder = load_embedder(manifest["embedding_model"], directory / "embedder")
-    return LoadedIndex(chunks, bm25, bm25_marked, faiss_index, embedder, manifest, params)
+    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
 
 
 def index_size_bytes(index_dir: Path) -> int:

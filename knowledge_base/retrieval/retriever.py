@@ -37,7 +37,6 @@ class RetrievalParams:
     kind_boost: float = 1.1
     number_mismatch_penalty: float = 0.8
     phrasing_weight: float = 0.5
-    marked_weight: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -63,10 +62,10 @@ class Retriever:
         """Candidates of the back-end for the query with the lexicon's terms added."""
         depth, expanded = self.params.depth, self.lexicon.expand(query)
         if self.backend == "bm25":
-            return bm25_scores(self.index, expanded, depth, self.params.marked_weight)
+            return bm25_scores(self.index, expanded, depth)
         if self.backend == "dense":
             return dense_scores(self.index, self._query_vector(expanded), depth)
-        lexical = bm25_scores(self.index, expanded, depth, self.params.marked_weight)
+        lexical = bm25_scores(self.index, expanded, depth)
         dense = dense_scores(self.index, self._query_vector(expanded), depth)
         return fuse(lexical, dense, self.params.fusion, self.params.rrf_k, self.params.dense_weight)
 

@@ -1,6 +1,8 @@
 """Retrieval quality on the gold set must not fall below the recorded floors (docs/benchmarks.md).
 
-Runs on the real documents with the offline default embedder (LSA), in a private index directory.
+Runs on the real documents with the offline default embedder (LSA), in a private index directory. The gold
+set names document sections, so this index holds the sections alone (no question bank): it measures the
+section layer; replies as a whole are measured by tests/e2e/test_answer_quality.py.
 """
 
 import pytest
@@ -27,8 +29,9 @@ GOLD = load_gold()
 @pytest.fixture(scope="module")
 def index(tmp_path_factory):
     defaults = KBSettings.from_env()
-    settings = KBSettings(documents_dir=defaults.documents_dir, index_dir=tmp_path_factory.mktemp("gold") / "index",
-                          embedding_model=LOCAL_EMBEDDER)
+    directory = tmp_path_factory.mktemp("gold")
+    settings = KBSettings(documents_dir=defaults.documents_dir, index_dir=directory / "index",
+                          embedding_model=LOCAL_EMBEDDER, questions_dir=directory / "no-question-bank")
     return load_index(settings)
 
 
