@@ -113,6 +113,23 @@ def reply_markers(domain_path: Path, refusal_texts: list[str]) -> Markers:
     return markers_from(refusals, others + list(FORM_OPENINGS))
 
 
+def web_chat_sender(base_url: str, timeout: float = 30.0):
+    """``send(question) -> reply text`` over the gateway's web chat (``POST /api/chat``), a new conversation
+    for every question."""
+    import uuid
+
+    import httpx
+
+    client = httpx.Client(base_url=base_url, timeout=timeout)
+
+    def send(question: str) -> str:
+        response = client.post("/api/chat", json={"sender": uuid.uuid4().hex, "message": question})
+        response.raise_for_status()
+        return "\n".join(m["text"] for m in response.json()["messages"])
+
+    return send
+
+
 def run(items: list[Item], send, markers: Markers) -> tuple[list[tuple[Item, str, str]], list[float]]:
     """(item, outcome, reply) for every item, ``send(question) -> reply`` timed in milliseconds."""
     results, latencies = [], []

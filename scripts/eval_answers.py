@@ -13,10 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import uuid
 from pathlib import Path
-
-import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -25,18 +22,6 @@ from knowledge_base import answer_evaluation as ev  # noqa: E402
 from knowledge_base.answer import NOT_SURE  # noqa: E402
 
 ITEMS = ROOT / "tests" / "answers" / "questions.yml"
-
-
-def web_chat_sender(base_url: str, timeout: float = 30.0):
-    """A ``send(question) -> reply text`` function over the gateway's web chat, one conversation each."""
-    client = httpx.Client(base_url=base_url, timeout=timeout)
-
-    def send(question: str) -> str:
-        response = client.post("/api/chat", json={"sender": uuid.uuid4().hex, "message": question})
-        response.raise_for_status()
-        return "\n".join(m["text"] for m in response.json()["messages"])
-
-    return send
 
 
 def direct_sender():
@@ -56,7 +41,7 @@ def main() -> int:
                         help="ask knowledge_base.answer in this process instead of the running assistant (tuning)")
     args = parser.parse_args()
     items = [i for i in ev.load_items(args.items) if args.split in ("all", i.split)]
-    send = direct_sender() if args.direct else web_chat_sender(args.url)
+    send = direct_sender() if args.direct else ev.web_chat_sender(args.url)
     results, latencies = ev.run(items, send, ev.reply_markers(ROOT / "domain.yml", [NOT_SURE]))
     print(("knowledge base only (--direct): no NLU, no dialogue\n" if args.direct else "") +
           ev.report(results, latencies, args.misses))
