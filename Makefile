@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train index run chat test test-python validate bench clean help
+.PHONY: install train index run chat test test-python validate bench eval clean help
 
 help:
 	@echo "make run      start the assistant (web chat URL printed); Ctrl-C stops it"
@@ -21,6 +21,7 @@ help:
 	@echo "make index    build the knowledge-base index if documents or settings changed"
 	@echo "make validate rasa data validate"
 	@echo "make bench    print benchmark figures (see docs/benchmarks.md)"
+	@echo "make eval     score the running assistant's replies on tests/answers (SPLIT=tune|holdout|all)"
 
 install:
 	@scripts/setup_envs.sh
@@ -52,6 +53,10 @@ bench: train index
 	$(APP)/python scripts/bench_rasa.py
 	$(APP)/python scripts/bench_retrieval.py
 	$(APP)/python scripts/bench_gateway.py
+
+# Answer-level evaluation through the running assistant (`make run` in another terminal).
+eval: install
+	$(APP)/python scripts/eval_answers.py --split $(or $(SPLIT),all)
 
 clean:
 	rm -rf models results var .pytest_cache
