@@ -30,6 +30,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def _interrupt(*_: object) -> None:
+    # Further signals must not interrupt stopping the children (a second Ctrl-C, a supervisor's TERM).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     raise KeyboardInterrupt
 
 

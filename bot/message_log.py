@@ -28,6 +28,11 @@ def _clip(text: str) -> str:
     return text[:MAX_LOGGED_CHARS] + "…" if len(text) > MAX_LOGGED_CHARS else text
 
 
+def _storable(text: str) -> str:
+    """Text a database accepts: no NUL characters, lone surrogates replaced."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
 def _hash(key: bytes, sender: str) -> str:
     return hmac.new(key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
 
@@ -57,7 +62,7 @@ class DatabaseMessageLog:
             "INSERT INTO message_log (ts, channel, user_hash, direction, status, text) "
             "VALUES (:ts, :channel, :user, :direction, :status, :text)",
             ts=round(time.time(), 3), channel=sender.split(":", 1)[0], user=self.user_hash(sender),
-            direction=direction, status=status, text=_clip(text),
+            direction=direction, status=status, text=_storable(_clip(text)),
         )
 
 

@@ -135,7 +135,7 @@ class TelegramChannel:
             return JSONResponse({"error": f"malformed update: {type(error).__name__}"}, 400)
         chat = update.effective_chat
         sender = f"telegram:{chat.id}" if chat else f"telegram-update:{data['update_id']}"
-        body = json.dumps(data, ensure_ascii=False)
+        body = json.dumps(data)  # ASCII: lone surrogates and NULs stay escaped, any database stores it
         try:
             added = await self.inbox.put(CHANNEL, f"update:{data['update_id']}", sender, body)
         except Exception as error:  # noqa: BLE001 (database unreachable: Telegram delivers it again)

@@ -202,3 +202,11 @@ def test_unreachable_bot_api_leaves_the_web_chat_running(gateway_settings, fake_
         chat = httpx.post(f"{gateway.url}/api/chat", json={"message": "xin chào"}, timeout=5)
         assert chat.status_code == 200
         assert post_update(gateway, text_update(13, CHAT, "xin chào")).status_code == 503
+
+
+def test_an_update_with_a_lone_surrogate_or_nul_is_stored_and_answered(webhook_gateway, telegram):
+    body = json.dumps(text_update(77, CHAT, "hồ sơ gồm gì")).replace("gì", "g\\ud800\\u0000ì").encode()
+    response = httpx.post(f"{webhook_gateway.url}/telegram/webhook", content=body,
+                          headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}, timeout=5)
+    assert response.status_code == 200
+    telegram.wait_for("sendMessage")

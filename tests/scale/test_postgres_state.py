@@ -104,3 +104,9 @@ def test_an_index_build_waits_for_the_cluster_wide_lock(database_url, tmp_path):
     engine.dispose()
     assert build.returncode == 0, output.decode(errors="replace")[-2000:]
     assert (index_dir / "manifest.json").exists() and b"Index ready" in output
+
+
+def test_text_postgresql_cannot_hold_is_logged_cleaned(database_url, tmp_path):
+    database = open_database(database_url, tmp_path)
+    open_message_log(database, tmp_path).record("telegram:42", "in", "hồ sơ\x00 gồm \ud800gì")
+    assert database.rows("SELECT text FROM message_log")[0][0] == "hồ sơ gồm ?gì"
