@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from knowledge_base import textnorm
 
@@ -46,29 +47,54 @@ def chunk_decisions(decision: str) -> set[str]:
     return {f"{num}/{year}" if year else num for num, year in _CHUNK_DECISION_RE.findall(decision)}
 
 
-def adjust(score: float, chunk, named: set[str], topic: str | None, params, query_folded: str = "",
-           kind: str | None = None, query_numbers: frozenset[str] = frozenset(),
-           query_words: frozenset[str] = frozenset()) -> float:
+@dataclass(frozen=True)
+class Query:
+    """What the policy reads of a query, computed once per search."""
+
+    folded: str
+    named: frozenset[str] = frozenset()  # decisions named ("148", "26/2026")
+    topic: str | None = None  # topic of the Rasa intent
+    kind: str | None = None  # question_kind.kind_of
+    numbers: frozenset[str] = frozenset()
+    words: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, text: str, named: set[str] = frozenset(), topic: str | None = None, kind: str | None = None):
+        folded = textnorm.normalize_folded(text)
+        return cls(folded, frozenset(named), topic, kind, frozenset(numbers_in(text)), frozenset(folded.split()))
+
+
+@dataclass(frozen=True)
+class Heading:
+    """What the policy reads of a chunk's heading, computed once per index."""
+
+    words: frozenset[str]
+    numbers: frozenset[str]
+
+    @classmethod
+    def of(cls, chunk) -> "Heading":
+        return cls(frozenset(textnorm.normalize_folded(chunk.heading).split()), frozenset(numbers_in(chunk.heading)))
+
+
+def adjust(score: float, chunk, heading: Heading, query: Query, params) -> float:
     """Apply the policy factors of ``params`` (RetrievalParams) to one candidate's score."""
-    from_named = bool(named & chunk_decisions(chunk.decision))
+    from_named = bool(query.named & chunk_decisions(chunk.decision))
     if from_named:
         score *= params.named_decision_boost
     elif chunk.validity == "superseded":
         score *= params.superseded_penalty
-    if topic and topic in chunk.topics:
+    if query.topic and query.topic in chunk.topics:
         score *= params.intent_boost
-    padded = f" {query_folded} "
+    padded = f" {query.folded} "
     if chunk.only_if and not any(f" {phrase} " in padded for phrase in chunk.only_if):
         score *= params.special_case_penalty
-    if kind and chunk.kind == f"qa-{kind}":
+    if query.kind and chunk.kind == f"qa-{query.kind}":
         score *= params.kind_boost
-    if chunk.is_qa and query_words:
-        phrasing = set(textnorm.normalize_folded(chunk.heading).split())
-        score *= 1 + params.phrasing_weight * len(phrasing & query_words) / len(phrasing | query_words)
-    if query_numbers:
-        heading_numbers = set(_NUMBER_RE.findall(textnorm.fold(chunk.heading)))
-        if heading_numbers and not heading_numbers & query_numbers:
-            score *= params.number_mismatch_penalty
+    if chunk.is_qa and query.words and heading.words:
+        overlap = len(heading.words & query.words) / len(heading.words | query.words)
+        score *= 1 + params.phrasing_weight * overlap
+    if query.numbers and heading.numbers and not heading.numbers & query.numbers:
+        score *= params.number_mismatch_penalty
     return score
 
 

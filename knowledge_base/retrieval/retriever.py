@@ -54,6 +54,7 @@ class Retriever:
         self.params = params
         self._terms = TermStats(index.chunks)
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
+        self._headings = [policy.Heading.of(c) for c in index.chunks]
         self._vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self.lexicon = default_lexicon()
@@ -86,12 +87,10 @@ class Retriever:
         """Top ``k`` chunks for ``query``; ``decisions`` adds decisions named outside the text (entities)."""
         if not textnorm.normalize_folded(query).strip():
             return []
-        named = policy.named_decisions(query) | set(decisions or ())
-        topic = policy.INTENT_TOPICS.get(intent or "")
         chunks = self.index.chunks
-        folded = textnorm.normalize_folded(query)
-        kind, numbers, words = kind_of(query), frozenset(policy.numbers_in(query)), frozenset(folded.split())
-        scored = [(policy.adjust(s, chunks[i], named, topic, self.params, folded, kind, numbers, words), i)
+        wanted = policy.Query.of(query, policy.named_decisions(query) | set(decisions or ()),
+                                 policy.INTENT_TOPICS.get(intent or ""), kind_of(query))
+        scored = [(policy.adjust(s, chunks[i], self._headings[i], wanted, self.params), i)
                   for i, s in self._raw_scores(query).items()]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         hits, sections = [], set()

@@ -4,7 +4,8 @@ from types import SimpleNamespace
 
 from knowledge_base import textnorm
 from knowledge_base.retrieval.documents import parse_meta_comment
-from knowledge_base.retrieval.policy import adjust
+from knowledge_base.question_kind import kind_of
+from knowledge_base.retrieval.policy import Heading, Query, adjust
 from knowledge_base.retrieval.retriever import RetrievalParams
 
 
@@ -26,8 +27,11 @@ def test_a_special_case_section_is_demoted_unless_the_query_names_its_case():
     general = chunk()
     plain = textnorm.normalize_folded("hồ sơ gồm những gì")
     named = textnorm.normalize_folded("hs nang hang gom nhung gi")
-    assert adjust(1.0, upgrade, set(), None, params, plain) < adjust(1.0, general, set(), None, params, plain)
-    assert adjust(1.0, upgrade, set(), None, params, named) == adjust(1.0, general, set(), None, params, named)
+    def score(candidate, folded):
+        return adjust(1.0, candidate, Heading.of(candidate), Query(folded), params)
+
+    assert score(upgrade, plain) < score(general, plain)
+    assert score(upgrade, named) == score(general, named)
 
 
 def qa(heading: str, kind: str) -> SimpleNamespace:
@@ -37,12 +41,7 @@ def qa(heading: str, kind: str) -> SimpleNamespace:
 
 
 def score(candidate, query: str) -> float:
-    folded = textnorm.normalize_folded(query)
-    from knowledge_base.question_kind import kind_of
-    from knowledge_base.retrieval.policy import numbers_in
-
-    return adjust(1.0, candidate, set(), None, RetrievalParams(), folded, kind_of(query),
-                  frozenset(numbers_in(query)), frozenset(folded.split()))
+    return adjust(1.0, candidate, Heading.of(candidate), Query.of(query, kind=kind_of(query)), RetrievalParams())
 
 
 def test_a_phrasing_naming_other_numbers_loses_to_one_naming_the_asked_number():
