@@ -10,6 +10,22 @@ or a sheet ("bộ 9", "phiếu số 9") is named:
 * what a star level needs: "bộ 9 cần gì để đạt 4 sao" — the points band and, per criterion, the strongest
   option marked for that level or a lower one.
 
+A yes/no question naming OCOP ("mật ong có được làm OCOP không", "lan hồ điệp tham gia OCOP được không") starts
+with the answer: "Được." (a permission) or "Có." when it asks whether the product is recognised ("cá cảnh có được
+công nhận OCOP không"), then the set and group (and what taking part needs when it also asks "cần gì"). The set,
+needs and yes/no answers also quote the sheet's printed origin requirement, the "Yêu cầu: ..." note under its
+"Nguồn gốc sản phẩm" criterion (1.1 on sheets 1–4 and 23–25).
+
+The product is matched on the question without its question words (``QUESTION_PHRASES``) and without the common
+phrases that merely contain a product word (``NOT_PRODUCT_PHRASES``: "hành trình" is not "hành", "mật khẩu" not
+"mật", "tiêu thụ" not "tiêu"). A question is left to retrieval, even with a product named, when
+
+* it is about another topic (``OTHER_TOPIC_PHRASES``: dossier, procedure, council, validity, support, tax, loans,
+  export...), whatever else it says: "mật ong xuất khẩu cần gì", "homestay cần giấy phép kinh doanh gì, thuế thế nào";
+* it is about running the business (``BUSINESS_PHRASES``: "giấy phép kinh doanh", "thành lập"...) and does not say
+  that it asks about taking part (``PARTICIPATION_PHRASES``: "tham gia", "OCOP", "công nhận"): "homestay cần giấy phép
+  kinh doanh gì" is retrieved, "homestay tham gia OCOP cần giấy phép kinh doanh gì" gets the sheet's conditions.
+
 Everything said comes from ``knowledge_base/criteria/`` (``product_sets.yml`` and the sheet's YAML) and the
 decision from ``knowledge_base.legal``. Any other question gets ``None`` so the caller retrieves as usual.
 """
@@ -37,15 +53,74 @@ QUESTION_PHRASES = (
     "muốn", "làm", "thì", "ạ", "phải", "vào", "loại", "ocop", "mình", "tôi", "em", "anh", "chị", "bên", "có",
     "không", "và", "với", "ở", "về", "mỗi", "xã", "một", "số", "ngành", "hàng", "xếp", "nằm", "trong",
 )
+# Common phrases that contain a product keyword but do not name a product ("hành trình" is not "hành"). Removed
+# like the question words; a question typed without any diacritics also drops their folded forms ("kiem tra" is
+# not "trà", "dao tao" not "đào", "lan dau" not "lan").
+NOT_PRODUCT_PHRASES = (
+    # hành (set 10)
+    "hành trình", "hành chính", "thực hành", "tiến hành", "ban hành", "phát hành", "hành vi", "hành động",
+    "hành nghề", "vận hành", "điều hành", "thi hành", "chấp hành", "hiện hành", "lưu hành", "hành lang", "hành lý",
+    "hành khách", "song hành", "cử hành",
+    # tiêu (set 10)
+    "tiêu thụ", "tiêu dùng", "chi tiêu", "tiêu biểu", "mục tiêu", "chỉ tiêu", "tiêu đề", "tiêu cực", "tiêu hóa",
+    "tiêu điểm", "tiêu hủy",
+    # muối, hồi (set 10)
+    "muối mặt", "phản hồi", "hồi đáp", "hồi âm", "hồi phục", "hồi trước",
+    # mật (set 4)
+    "mật khẩu", "bí mật", "bảo mật", "mật độ", "mật thiết", "thân mật",
+    # gạo (set 3), chè, trà (set 11), rượu (set 14), vang (set 15)
+    "gạo cội", "chè chén", "rượu chè", "kiểm tra", "tra cứu", "thanh tra", "điều tra", "trả lời",
+    "trả tiền", "vang danh", "vang dội", "tiếng vang",
+    # nhãn, cam (set 1); "cá nhân", "công nhận" are not nhãn when typed without diacritics
+    "nhãn mác", "nhãn hàng", "nhãn hàng hóa", "ghi nhãn", "dán nhãn", "tem nhãn", "nhãn sản phẩm", "cá nhân",
+    "công nhận", "cam kết", "cam đoan",
+    # tương (set 9), ngan (set 2), chả (set 8)
+    "tương tự", "tương đương", "tương ứng", "tương lai", "tương đối", "tương tác", "tương thích", "tương trợ",
+    "ngân hàng", "ngân sách", "chả biết", "chả hiểu",
+    # hoa, lan, mai, đào, si (sets 23–24): hoa hồng as a commission, hóa/lần/thương mại/đào tạo without diacritics
+    "hoa hồng cho đại lý", "hoa hồng đại lý", "hoa hồng bán hàng", "tiền hoa hồng", "hưởng hoa hồng",
+    "ăn hoa hồng", "nhận hoa hồng", "chia hoa hồng", "trả hoa hồng", "mức hoa hồng", "chiết khấu hoa hồng",
+    "hoa hồng cho cộng tác viên", "hàng hóa", "văn hóa", "hóa đơn", "hóa chất", "số hóa", "lần đầu", "mấy lần",
+    "nhiều lần", "lần này", "lần thứ", "lần sau", "lan tỏa", "lan truyền", "lan rộng", "thương mại", "ngày mai",
+    "đào tạo", "bán sỉ", "giá sỉ", "bác sĩ",
+    # tranh, sứ, chiếu, bạc (set 21); khăn, vải, lụa, lanh (set 22); son (set 19)
+    "cạnh tranh", "tranh chấp", "tranh thủ", "đấu tranh", "tranh luận", "sử dụng", "lịch sử", "sứ mệnh",
+    "tham chiếu", "đối chiếu", "chiếu theo", "chiếu sáng", "trình chiếu", "tiền bạc", "khó khăn", "khan hiếm",
+    "vai trò", "lựa chọn", "lãnh đạo", "lãnh thổ", "lành mạnh", "sơn la", "lạng sơn",
+)
+# Topics that belong to the documents even with a product named. Matched as whole words; a word typed with
+# diacritics must agree with them ("thuê" is not "thuế"), one typed without matches any ("thue" is both).
+OTHER_TOPIC_PHRASES = (
+    "hồ sơ", "thủ tục", "nộp", "ở đâu", "bao lâu", "hỗ trợ", "kinh phí", "thời hạn", "gia hạn", "thu hồi",
+    "đánh giá lại", "quy trình", "mẫu số", "lợi ích", "quyền lợi",
+    "hội đồng", "hiệu lực", "hết hạn", "còn hạn", "cấp lại", "thuế", "vay vốn", "cho vay", "khoản vay", "lãi suất",
+    "tín dụng", "ngân hàng", "xuất khẩu", "nhập khẩu", "xúc tiến", "thẩm định",
+)
+# Running the business rather than taking part: retrieved unless the question says it is about taking part.
+BUSINESS_PHRASES = ("kinh doanh", "thành lập", "đăng ký doanh nghiệp", "mở cơ sở", "mở cửa hàng")
+PARTICIPATION_PHRASES = ("tham gia", "ocop", "công nhận", "đánh giá", "phân hạng")
+
+
+def _says(question: str, phrases: tuple[str, ...]) -> bool:
+    """Whether ``question`` contains one of ``phrases`` as whole words (see ``OTHER_TOPIC_PHRASES``)."""
+    words = re.findall(r"\w+", normalize(question))
+    for phrase in phrases:
+        wanted = phrase.split()
+        for i in range(len(words) - len(wanted) + 1):
+            if all(w == p or (w == fold(w) and w == fold(p)) for w, p in zip(words[i:i + len(wanted)], wanted)):
+                return True
+    return False
+
+
 _GROUP_RE = re.compile(r"\b(?:thuoc|nam trong|xep vao|la)\s+(?:(?:nhom|bo|loai|phan nhom|nganh)\b.*\b(?:nao|gi|may)\b"
                        r"|bo so may)|\b(?:nhom|bo|phan nhom)\s+(?:san pham\s+)?(?:nao|gi|may|so may)\b")
 _NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|giay to)\b")
 _STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang)\s+([1-5])\s*(?:sao|\*)")
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
 _SHEET_RE = re.compile(r"\b(?:bo|phieu)\s+(?:san pham\s+|tieu chi\s+)?(?:so\s+)?(\d{1,2})\b")
-# Questions about the dossier, procedure, support or validity belong to the documents, even with a product named.
-_OTHER_TOPIC_RE = re.compile(r"\b(?:ho so|thu tuc|nop|o dau|bao lau|ho tro|kinh phi|thoi han|gia han|thu hoi|"
-                             r"danh gia lai|quy trinh|mau so|loi ich|quyen loi)\b")
+# "mật ong có được làm OCOP không", "lan hồ điệp tham gia OCOP được không", "cá koi có làm OCOP được không"
+_YESNO_RE = re.compile(r"\bco\s+(?:the\s+)?(?:duoc|lam|tham gia|dang ky|cong nhan)\b.*\b(?:khong|ko)\b"
+                       r"|\b(?:lam|tham gia|dang ky|cong nhan|la)\b.*\bduoc\s+(?:khong|ko)\b")
 
 
 @dataclass(frozen=True)
@@ -63,8 +138,9 @@ def _product_text(question: str) -> str:
     """The question without its question words (see ``QUESTION_PHRASES``)."""
     words = normalize(question).split()
     keep_marks = fold(question) != question.lower()
-    folded = set() if keep_marks else {tuple(fold(p).split()) for p in QUESTION_PHRASES} - {("gom",)}
-    phrases = sorted({tuple(p.split()) for p in QUESTION_PHRASES} | folded, key=len, reverse=True)
+    written = QUESTION_PHRASES + NOT_PRODUCT_PHRASES
+    folded = set() if keep_marks else {tuple(fold(p).split()) for p in written} - {("gom",)}
+    phrases = sorted({tuple(p.split()) for p in written} | folded, key=len, reverse=True)
     out, i = [], 0
     while i < len(words):
         for phrase in phrases:
@@ -110,6 +186,18 @@ def _set_sentence(sheet: Sheet, product: str | None) -> str:
             f"(phiếu) số {sheet.number} ở Phụ lục II.")
 
 
+def _origin_lines(sheet: Sheet) -> list[str]:
+    """The sheet's printed origin requirement: the "Yêu cầu: ..." note under its "Nguồn gốc ..." criterion."""
+    return [f"Tiêu chí {c.number} “{c.label}” của phiếu số {sheet.number} ghi: “{note.rstrip('.')}”."
+            for c in sheet.criteria if c.label.startswith("Nguồn gốc")
+            for note in c.notes if note.startswith("Yêu cầu")]
+
+
+def _set_text(sheet: Sheet, product: str | None) -> str:
+    """The set sentence followed by the sheet's origin requirement, if it prints one."""
+    return " ".join([_set_sentence(sheet, product)] + _origin_lines(sheet))
+
+
 def _mark_line(criterion: Criterion, star: int) -> str:
     """One criterion's requirement for ``star``: its strongest option marked for that level or a lower one."""
     per_case = {}
@@ -141,7 +229,7 @@ def _rejections(sheet: Sheet) -> list[str]:
 
 
 def _needs_text(sheet: Sheet, product: str | None) -> str:
-    parts = [_set_sentence(sheet, product), "Điều kiện để hồ sơ được chấm theo phiếu này:"]
+    parts = [_set_text(sheet, product), "Điều kiện để hồ sơ được chấm theo phiếu này:"]
     parts += [f"- {line}" for line in _rejections(sheet)]
     parts.append(f"Để được công nhận (từ 3 sao: tổng điểm từ {_band_floor(3)} trở lên), phiếu số {sheet.number} "
                  "yêu cầu tối thiểu:")
@@ -158,7 +246,7 @@ def _band_floor(star: int) -> int:
 
 
 def _star_text(sheet: Sheet, product: str | None, star: int) -> str:
-    head = _set_sentence(sheet, product) + "\n" if product else ""
+    head = _set_text(sheet, product) + "\n" if product else ""
     marks = [f"★{s}" for s in range(3, star + 1)]
     lower = ", ".join(marks[:-1]) + " và " + marks[-1] if len(marks) > 1 else marks[0]
     parts = [f"{head}Để đạt {star} sao theo Bộ tiêu chí số {sheet.number} (“{sheet.name}”), sản phẩm cần tổng điểm "
@@ -177,13 +265,17 @@ def answer_from_data(question: str) -> DataAnswer | None:
     """A data answer when ``question`` names a product or sheet and asks its set/group, its requirements or a
     star level's minimums (see the module docstring); ``None`` for any other question."""
     folded = _folded_words(question or "")
-    if not folded or _OTHER_TOPIC_RE.search(folded):
+    if not folded or _says(question, OTHER_TOPIC_PHRASES):
+        return None
+    if _says(question, BUSINESS_PHRASES) and not _says(question, PARTICIPATION_PHRASES):
         return None
     star = _STAR_RE.search(folded)
     if star and _STAR_AIM_RE.search(folded):
         kind = "star"
     elif _GROUP_RE.search(folded):
         kind = "group"
+    elif not star and _YESNO_RE.search(folded) and re.search(r"\bocop\b", folded):
+        kind = "yesno"
     elif _NEEDS_RE.search(folded):
         kind = "needs"
     else:
@@ -197,8 +289,16 @@ def answer_from_data(question: str) -> DataAnswer | None:
         if level < 3:
             return None
         text = _star_text(sheet, product, level)
+    elif kind == "yesno":
+        yes = "Có." if re.search(r"\bcong nhan\b", folded) else "Được."  # recognition vs permission
+        if _NEEDS_RE.search(folded):  # "mật ong có được làm OCOP không, cần gì"
+            text = f"{yes} {_needs_text(sheet, product)}"
+        else:
+            text = (f"{yes} {_set_text(sheet, product)} Sản phẩm được công nhận OCOP khi đạt từ 3 sao (tổng điểm "
+                    f"từ {_band_floor(3)} trở lên) theo phiếu này; điều kiện cụ thể: hỏi “bộ {sheet.number} tham gia "
+                    "OCOP cần gì”.")
     elif kind == "group":
-        text = _set_sentence(sheet, product) + (" Việc xếp bộ ở đây dựa trên danh mục sản phẩm ví dụ; Hội đồng đánh "
+        text = _set_text(sheet, product) + (" Việc xếp bộ ở đây dựa trên danh mục sản phẩm ví dụ; Hội đồng đánh "
                                                 "giá, phân hạng quyết định bộ sản phẩm chính thức.")
     else:
         text = _needs_text(sheet, product)

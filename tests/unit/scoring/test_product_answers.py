@@ -59,6 +59,9 @@ GROUP_QUESTIONS = [
     ("thực phẩm chức năng thuộc bộ nào", 18), ("thuc pham chuc nang thuoc nhom nao", 18), ("tpcn thuộc bộ nào", 18),
     ("mỹ phẩm thuộc nhóm nào", 19), ("my pham thao duoc thuoc bo nao", 19),
     ("nước ép trái cây thuộc bộ nào", 17), ("mien dong thuoc nhom nao", 6),
+    ("lan rừng thuộc bộ nào", 23), ("lan đột biến thuộc nhóm nào", 23), ("cây mai bonsai thuộc bộ nào", 24),
+    ("cá betta thuộc bộ nào", 25), ("cá la hán thuộc nhóm nào", 25), ("cá chép koi thuộc bộ nào", 25),
+    ("chim chào mào thuộc nhóm nào", 25), ("hoa hồng thuộc bộ nào", 23),
 ]
 
 
@@ -153,4 +156,98 @@ def test_sheet_without_five_star_marks_says_so():
     "giấy chứng nhận OCOP có thời hạn bao lâu", "ho tro kinh phi cho san pham mat ong the nao", "",
 ])
 def test_other_questions_are_left_to_retrieval(question):
+    assert answer_from_data(question) is None
+
+
+@pytest.mark.parametrize("question", [
+    # a product word inside a longer common phrase
+    "ban hành bộ tiêu chí nào", "thực hành sản xuất tốt cần gì", "tiến hành đánh giá cần gì", "phát hành tem cần gì",
+    "thủ tục hành chính cần những gì", "hành trình OCOP cần gì", "gạo cội trong ngành cần gì",
+    "mật khẩu tài khoản cần gì", "tiêu thụ sản phẩm OCOP cần gì", "người tiêu dùng cần gì", "muối mặt cần gì",
+    "chè chén cần gì", "hoa hồng cho đại lý bao nhiêu thì cần gì", "nhãn mác cần gì", "khó khăn khi tham gia cần gì",
+    "cạnh tranh cần gì", "nội dung tương tự cần gì",
+    # typed without diacritics: "kiem tra" is not "trà", "dao tao" not "đào", "lan dau" not "lan", "ca nhan" not "nhãn"
+    "kiem tra san pham can gi", "dao tao can gi", "lan dau tham gia ocop can gi", "ca nhan tham gia ocop can gi",
+    "vai tro cua hop tac xa can gi", "su dung nhan hieu can gi", "hang hoa can gi", "thuong mai dien tu can gi",
+])
+def test_product_word_inside_a_common_phrase_is_not_a_product(question):
+    assert answer_from_data(question) is None
+
+
+@pytest.mark.parametrize("question", [
+    "hành trình xuất khẩu của sản phẩm OCOP gặp khó khăn gì", "mật ong xuất khẩu cần gì",
+    "nước mắm vay vốn ngân hàng cần gì", "hội đồng chấm mật ong cần gì", "mật ong đóng thuế thế nào cần gì",
+    "homestay cần giấy phép kinh doanh gì, thuế thế nào", "homestay cần giấy phép kinh doanh gì",
+    "giấy chứng nhận OCOP của mật ong còn hiệu lực không, cần gì", "thanh lap hop tac xa mat ong can gi",
+])
+def test_other_topics_are_left_to_retrieval_even_with_a_product_named(question):
+    assert answer_from_data(question) is None
+
+
+@pytest.mark.parametrize("question, number", [("homestay cho thuê phòng thuộc bộ nào", 26),
+                                              ("hội an homestay thuộc nhóm nào", 26)])
+def test_words_typed_with_diacritics_must_agree_with_the_topic_words(question, number):
+    answer = answer_from_data(question)  # "thuê" (rent) is not "thuế" (tax)
+    assert answer is not None and answer.sheet == number
+
+
+def test_topic_words_typed_without_diacritics_still_count():
+    assert answer_from_data("mật ong nop ho so cần gì") is None
+    assert answer_from_data("mat ong xuat khau can gi") is None
+
+
+def test_yes_no_question_that_also_asks_what_is_needed_gets_the_conditions():
+    answer = answer_from_data("mật ong có được làm OCOP không, cần gì")
+    assert answer.text.startswith("Được. “Mật ong”") and "Hồ sơ bị loại khi" in answer.text
+
+
+def test_business_licence_question_about_taking_part_gets_the_sheets_conditions():
+    answer = answer_from_data("homestay tham gia OCOP cần giấy phép kinh doanh gì")
+    assert answer is not None and answer.sheet == 26 and "Điều kiện để hồ sơ được chấm" in answer.text
+
+
+def origin_notes(number: int) -> list[str]:
+    """The printed "Yêu cầu: ..." notes of the sheet's origin criterion, read from its YAML."""
+    return [n for c in all_criteria(raw_sheet(number)) if c["label"].startswith("Nguồn gốc")
+            for n in c.get("notes", []) if n.startswith("Yêu cầu")]
+
+
+def test_origin_requirement_is_printed_on_sheets_1_to_4_and_23_to_25():
+    assert [n for n in range(1, 27) if origin_notes(n)] == [1, 2, 3, 4, 23, 24, 25]
+    assert "ngư trường" in origin_notes(2)[0]
+
+
+@pytest.mark.parametrize("number", range(1, 27))
+def test_set_and_needs_answers_quote_the_sheets_origin_requirement(number):
+    entry = next(e for e in INDEX["product_sets"] if e["number"] == number)
+    notes = origin_notes(number)
+    for question in (f"{entry['keywords'][0]} thuộc nhóm nào", f"{entry['keywords'][0]} tham gia OCOP cần gì",
+                     f"bộ {number} tham gia OCOP cần gì"):
+        answer = answer_from_data(question)
+        assert answer is not None and answer.sheet == number, question
+        for note in notes:
+            assert f"“{note.rstrip('.')}”" in answer.text and "Tiêu chí 1.1 “Nguồn gốc sản phẩm”" in answer.text
+        if not notes:
+            assert "Nguồn gốc" not in answer.text.split("\n")[0]
+
+
+@pytest.mark.parametrize("question, number, yes", [
+    ("mật ong có được làm OCOP không", 4, "Được."), ("mat ong co duoc lam ocop khong", 4, "Được."),
+    ("lan hồ điệp tham gia OCOP được không", 23, "Được."), ("cá koi có làm OCOP được không", 25, "Được."),
+    ("homestay có tham gia OCOP được không", 26, "Được."), ("cá cảnh có được công nhận OCOP không", 25, "Có."),
+])
+def test_yes_no_product_question_starts_with_the_answer_then_the_set_and_group(question, number, yes):
+    answer = answer_from_data(question)
+    assert answer is not None and answer.sheet == number
+    entry = next(e for e in INDEX["product_sets"] if e["number"] == number)
+    group = next(g for g in INDEX["groups"] if g["id"] == entry["group"])
+    assert answer.text.startswith(f"{yes} “")
+    assert f"bộ sản phẩm số {number} “{entry['name']}” (nhóm {group['number']}" in answer.text
+    for note in origin_notes(number):
+        assert note.rstrip(".") in answer.text
+
+
+@pytest.mark.parametrize("question", ["mật ong đạt 2 sao được không", "nước mắm có ngon không",
+                                      "thuốc lá có được làm OCOP không"])
+def test_yes_no_without_a_catalogue_product_or_with_a_star_is_not_a_yes(question):
     assert answer_from_data(question) is None
