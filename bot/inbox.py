@@ -18,6 +18,7 @@ import os
 import socket
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Awaitable, Callable, Mapping
 
@@ -72,6 +73,9 @@ class Inbox:
         self._stopping = False
         self._runner: asyncio.Task | None = None
         self._renewer: asyncio.Task | None = None
+        # Lease renewals get a thread of their own: a backlog of webhook writes must not delay them
+        # past the lease (another instance would then take over an update still being processed).
+        self._renewal_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="inbox-renew")
 
     # Storage ---------------------------------------------------------------------------------
 
@@ -167,6 +171,7 @@ class Inbox:
             await asyncio.to_thread(self.release)
         except Exception as error:  # noqa: BLE001 (the leases then simply run out)
             logger.error("Inbox leases not released: %s", type(error).__name__)
+        self._renewal_thread.shutdown(wait=False)
 
     async def _run(self, handlers: dict[str, Handler]) -> None:
         """Claim and process updates; a database outage is logged and retried."""
@@ -185,6 +190,8 @@ class Inbox:
                 except Exception as error:  # noqa: BLE001 (any driver error: wait and retry)
                     logger.error("Inbox claim failed: %s", type(error).__name__)
             for item in items:
+                if item.id in self._held:
+                    continue  # still ours and running: its lease had lapsed and is renewed again
                 self._held.add(item.id)
                 task = asyncio.create_task(self._process(handlers[item.channel], item))
                 self._tasks.add(task)
@@ -211,6 +218,6 @@ class Inbox:
         while True:
             await asyncio.sleep(self.lease_seconds / 3)
             try:
-                await asyncio.to_thread(self.renew)
+                await asyncio.get_running_loop().run_in_executor(self._renewal_thread, self.renew)
             except Exception as error:  # noqa: BLE001
                 logger.error("Inbox lease renewal failed: %s", type(error).__name__)

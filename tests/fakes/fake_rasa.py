@@ -53,6 +53,7 @@ class FakeRasa:
         self.mode = "ok"
         self.delay = 0.0
         self.requests: list[dict] = []
+        self.holding: list[str] = []  # messages whose reply is waiting out `delay` right now
         self.parsed: list[str] = []
         self._lock = threading.Lock()
         self.app = self._build()
@@ -78,7 +79,13 @@ class FakeRasa:
             with self._lock:
                 self.requests.append(body)
             if self.delay:
-                await asyncio.sleep(self.delay)
+                with self._lock:
+                    self.holding.append(body["message"])
+                try:
+                    await asyncio.sleep(self.delay)
+                finally:
+                    with self._lock:
+                        self.holding.remove(body["message"])
             if self.mode == "down":
                 return JSONResponse({"error": "internal"}, 500)
             if self.mode == "empty":

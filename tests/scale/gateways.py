@@ -31,7 +31,7 @@ def current_model() -> Path:
 
 
 def gateway_process(data_dir: Path, name: str, rasa_url: str, zalo_url: str, telegram_url: str = "",
-                    database_url: str = "", lease: float = 2.0, port: int = 0) -> Service:
+                    database_url: str = "", lease: float = 5.0, port: int = 0) -> Service:
     """A started gateway process (uvicorn) with Zalo (and Telegram when `telegram_url`) on the fake APIs."""
     env = {
         "OCOP_DATABASE_URL": database_url,

@@ -110,12 +110,12 @@ def test_two_gateways_refreshing_an_expired_token_spend_the_refresh_token_once(t
     assert [r[0] for r in rows] == ["refresh-2"]
 
 
-def _settled(zalo, database) -> bool:
-    """No answered question is still pending: no gateway is between a reply and its done mark."""
-    pending = {row[0] for row in database.rows("SELECT key FROM inbox WHERE done = 0")}
-    with zalo._lock:
-        answered = set(QUOTED.findall(" ".join(m["text"] for m in zalo.sent)))
-    return not any(f"zalo:msg:load-{int(number)}" in pending for number in answered)
+def _settled(fake_rasa, database) -> bool:
+    """Every update a gateway holds is waiting in Rasa: none is between its reply and its done mark."""
+    claimed = {row[0] for row in database.rows("SELECT key FROM inbox WHERE done = 0 AND lease_until IS NOT NULL")}
+    with fake_rasa._lock:
+        held = {f"zalo:msg:load-{int(number)}" for number in QUOTED.findall(" ".join(fake_rasa.holding))}
+    return claimed <= held
 
 
 def _kill_under_load(zalo, fake_rasa, victim, target_url, database, restart):
@@ -134,9 +134,9 @@ def _kill_under_load(zalo, fake_rasa, victim, target_url, database, restart):
     load.start()
     time.sleep(1.5)
     fake_rasa.delay = 5.0  # hold every new turn in Rasa ...
-    settle_deadline = time.monotonic() + 4.0
-    while not _settled(zalo, database) and time.monotonic() < settle_deadline:
-        time.sleep(0.05)  # ... until the turns that got their answer are marked done
+    settle_deadline = time.monotonic() + 4.5
+    while not _settled(fake_rasa, database) and time.monotonic() < settle_deadline:
+        time.sleep(0.02)  # ... until every claimed turn waits there (the others are marked done)
     kill_hard(victim)
     fake_rasa.delay = 0.05
     restart()
@@ -152,7 +152,7 @@ def _wait_answered(zalo, acknowledged, timeout=60.0) -> dict[int, int]:
         if all(counts.values()):
             break
         time.sleep(0.5)
-    time.sleep(3.0)  # longer than a lease: a second answer would have come by now
+    time.sleep(6.0)  # longer than a lease: a second answer would have come by now
     return answer_counts(zalo, acknowledged)
 
 
