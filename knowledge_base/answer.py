@@ -36,8 +36,9 @@ BODY_CHARS = 700
 
 NOT_SURE = ("Xin lỗi, tôi chưa tìm thấy thông tin đủ chắc chắn để trả lời câu hỏi này "
             "trong các văn bản về OCOP mà tôi có.")
-OUTSIDE = ("Câu hỏi này nằm ngoài các quyết định về Chương trình OCOP mà tôi dựa vào để trả lời, "
-           "nên tôi không trả lời đoán.")
+OUTSIDE = ("Câu hỏi này nằm ngoài phạm vi các quyết định về Chương trình OCOP mà tôi dựa vào để trả lời, "
+           "nên tôi không trả lời đoán. Tôi tư vấn về OCOP: điều kiện tham gia, nhóm sản phẩm, hồ sơ, quy trình "
+           "đánh giá, tiêu chí và hạng sao.")
 # At most this many questions of one message are answered, each under its own heading.
 MAX_QUESTIONS = 3
 EMPTY_QUESTION = "Anh/chị vui lòng nhập câu hỏi về chương trình OCOP (ví dụ: \"hồ sơ OCOP gồm những gì?\")."
