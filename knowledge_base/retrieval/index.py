@@ -19,6 +19,7 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import shutil
 import tempfile
 import time
@@ -128,8 +129,13 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
     texts = [indexed_text(c, params) for c in chunks]
 
     bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
+    start_method = multiprocessing.get_start_method(allow_none=True)
     bm25.index([bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
                show_progress=False)
+    if start_method is None:
+        # Indexing fixes the process-wide start method ("fork") as a side effect; the action server, which may
+        # build the index while it starts, then could not start Sanic (which asks for "spawn").
+        multiprocessing.set_start_method(None, force=True)
 
     embedder = create_embedder(settings.embedding_model, params.lsa_dim)
     embedder.fit(texts)

@@ -115,3 +115,19 @@ def test_chunk_decisions():
     assert chunk_decisions("QĐ 26/2026/QĐ-TTg") == {"26/2026"}
     assert chunk_decisions("QĐ 148/QĐ-TTg (sửa bởi QĐ 1489/QĐ-TTg)") == {"148", "1489"}
 
+
+
+def test_building_the_index_leaves_the_process_start_method_unset(settings):
+    """The action server may build the index while it starts; Sanic then sets its own start method."""
+    import subprocess
+    import sys
+
+    probe = ("import multiprocessing\n"
+             "from pathlib import Path\n"
+             "from knowledge_base.retrieval.index import build_in_memory\n"
+             "from knowledge_base.settings import KBSettings\n"
+             f"build_in_memory(KBSettings(Path({str(settings.documents_dir)!r}), Path({str(settings.index_dir)!r}), 'lsa'))\n"
+             "print(multiprocessing.get_start_method(allow_none=True))\n")
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "None"
