@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from knowledge_base import legal
 from knowledge_base.scoring import Criterion, Sheet, get_sheet, load_index, match_product
@@ -101,13 +102,22 @@ BUSINESS_PHRASES = ("kinh doanh", "thành lập", "đăng ký doanh nghiệp", "
 PARTICIPATION_PHRASES = ("tham gia", "ocop", "công nhận", "đánh giá", "phân hạng")
 
 
+@lru_cache(maxsize=None)
+def _phrase_words(phrases: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
+    """Each phrase's words as written and folded, computed once per phrase list."""
+    return tuple((tuple(p.split()), tuple(fold(w) for w in p.split())) for p in phrases)
+
+
 def _says(question: str, phrases: tuple[str, ...]) -> bool:
-    """Whether ``question`` contains one of ``phrases`` as whole words (see ``OTHER_TOPIC_PHRASES``)."""
+    """Whether ``question`` contains one of ``phrases`` as whole words (see ``OTHER_TOPIC_PHRASES``): a word
+    typed with diacritics must match exactly, one typed without them matches the phrase's folded word."""
     words = re.findall(r"\w+", normalize(question))
-    for phrase in phrases:
-        wanted = phrase.split()
-        for i in range(len(words) - len(wanted) + 1):
-            if all(w == p or (w == fold(w) and w == fold(p)) for w, p in zip(words[i:i + len(wanted)], wanted)):
+    bare = [fold(w) for w in words]
+    for wanted, wanted_bare in _phrase_words(phrases):
+        n = len(wanted)
+        for i in range(len(words) - n + 1):
+            if all(w == p or (w == b and b == pb)
+                   for w, b, p, pb in zip(words[i:i + n], bare[i:i + n], wanted, wanted_bare)):
                 return True
     return False
 
