@@ -33,10 +33,10 @@ index: install
 	@$(APP)/python -m knowledge_base build
 
 run: train index
-	@$(APP)/python -m bot.launcher --model "$$(scripts/model_path.sh)"
+	@$(APP)/python -m stack.launcher --model "$$(scripts/model_path.sh)"
 
 chat: install
-	@$(APP)/python -m bot.terminal_chat
+	@$(APP)/python -m stack.terminal_chat
 
 validate: install
 	$(RASA)/rasa data validate --config config.yml --domain domain.yml --data data

@@ -1,6 +1,6 @@
 """Eligibility check: may this producer and product take part in OCOP today, and if not, what to do.
 
-Pure logic over `rules/eligibility.yml`; the chat form in `actions/` only collects the answers.
+Pure logic over `eligibility_rules.yml`; the chat form in `actions/` only collects the answers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ import yaml
 
 from knowledge_base.textnorm import normalize_folded
 
-RULES_PATH = Path(__file__).parent / "rules" / "eligibility.yml"
+RULES_PATH = Path(__file__).parent / "eligibility_rules.yml"
 
 
 @lru_cache(maxsize=1)

@@ -4,7 +4,7 @@ Usage (from the repo root):
     .venvs/app/bin/python scripts/bench_gateway.py [--rasa-url URL] [--requests 1000] [--senders 50]
                                                    [--turns 200] [--max-seconds 60]
 
-Three processes: the gateway (`uvicorn bot.app:app`, one worker) with Telegram (webhook mode) and Zalo
+Three processes: the gateway (`uvicorn gateway.app:app`, one worker) with Telegram (webhook mode) and Zalo
 switched on; the fake Telegram Bot API, fake Zalo API and fake Rasa (tests/fakes) in a child process (the
 fake Rasa unused when --rasa-url names a real Rasa server); and this process, which only sends the load
 (webhook phases through a minimal HTTP/1.1 client, so the load generator's own cost stays out of the figures).
@@ -38,8 +38,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.channels.telegram import SECRET_HEADER  # noqa: E402
-from bot.services import free_port, http_ok  # noqa: E402
+from gateway.channels.telegram.channel import SECRET_HEADER  # noqa: E402
+from stack.services import free_port, http_ok  # noqa: E402
 from tests.channels.telegram_updates import text_update  # noqa: E402
 from tests.fakes.fake_rasa import FakeRasa  # noqa: E402
 from tests.fakes.fake_telegram import FakeTelegram  # noqa: E402
@@ -231,7 +231,7 @@ def start_gateway(rasa_url: str, telegram_url: str, zalo_url: str, data_dir: Pat
         "OCOP_ZALO_OPENAPI_URL": zalo_url,
         "OCOP_ZALO_OAUTH_URL": zalo_url,
     }
-    command = [sys.executable, "-m", "uvicorn", "bot.app:app", "--host", "127.0.0.1", "--port", str(port),
+    command = [sys.executable, "-m", "uvicorn", "gateway.app:app", "--host", "127.0.0.1", "--port", str(port),
                "--log-level", "warning", "--no-access-log"]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

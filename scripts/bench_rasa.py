@@ -27,7 +27,7 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.services import Service, StackConfig, build_services, free_port, quiet_env  # noqa: E402
+from stack.services import Service, StackConfig, build_services, free_port, quiet_env  # noqa: E402
 from tests.rasa.nlu_metrics import load_predictions, scores  # noqa: E402
 from tests.rasa.test_nlu_quality import NODIACRITICS_FILE, texts_of  # noqa: E402
 

@@ -31,7 +31,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.conversation import unavailable_reply  # noqa: E402
+from gateway.conversation import unavailable_reply  # noqa: E402
 from tests.scale import servers  # noqa: E402
 from tests.scale.cluster import RASA_TOKEN, Cluster  # noqa: E402
 

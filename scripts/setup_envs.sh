@@ -42,7 +42,7 @@ if ! fresh "$RASA_VENV"; then
     [ -x "$RASA_VENV/bin/python" ] || "$py310" -m venv "$RASA_VENV"
     pip_install "$RASA_VENV" --upgrade "pip<24.1" wheel
     pip_install "$RASA_VENV" -e ".[rasa]"
-    "$RASA_VENV/bin/python" -c "import rasa, bot.nlu.vietnamese_tokenizer" \
+    "$RASA_VENV/bin/python" -c "import rasa, rasa_components.vietnamese_tokenizer" \
         || { echo "error: the Rasa environment did not install correctly" >&2; exit 1; }
     echo "$fingerprint" > "$RASA_VENV/.ocop-stamp"
 fi

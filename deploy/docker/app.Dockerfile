@@ -20,7 +20,9 @@ RUN useradd --system --create-home --home-dir /home/ocop ocop \
 WORKDIR /app
 RUN pip install "$TORCH_SPEC"
 COPY pyproject.toml README.md ./
-COPY bot ./bot
+COPY gateway ./gateway
+COPY stack ./stack
+COPY rasa_components ./rasa_components
 COPY actions ./actions
 COPY knowledge_base ./knowledge_base
 COPY endpoints.yml credentials.yml ./
@@ -33,4 +35,4 @@ USER ocop
 EXPOSE 8000 5055
 # Gateway by default; the action server runs the same image with:
 #   python -m rasa_sdk --actions actions -p 5055
-CMD ["python", "-m", "uvicorn", "bot.app:app", "--host", "0.0.0.0", "--port", "8000", "--log-level", "warning"]
+CMD ["python", "-m", "uvicorn", "gateway.app:app", "--host", "0.0.0.0", "--port", "8000", "--log-level", "warning"]

@@ -1,4 +1,4 @@
-# Python 3.10 environment: the Rasa server (rasa 3.6.21) and the project's NLU component (bot.nlu).
+# Python 3.10 environment: the Rasa server (rasa 3.6.21) and the project's NLU component (rasa_components).
 # Build from the repository root:  docker build -f deploy/docker/rasa.Dockerfile -t ocop-rasa .
 # The trained model is mounted at /app/models (read-only); no secret is baked in.
 FROM python:3.10-slim-bookworm
@@ -14,7 +14,9 @@ ENV PYTHONUNBUFFERED=1 \
 RUN useradd --system --create-home --home-dir /home/ocop ocop
 WORKDIR /app
 COPY pyproject.toml README.md ./
-COPY bot ./bot
+COPY gateway ./gateway
+COPY stack ./stack
+COPY rasa_components ./rasa_components
 COPY knowledge_base ./knowledge_base
 COPY actions ./actions
 COPY endpoints.yml credentials.yml ./
@@ -24,7 +26,7 @@ RUN pip install -e ".[rasa]"
 
 USER ocop
 EXPOSE 5005
-# bot.rasa_run picks PostgreSQL + Redis from OCOP_DATABASE_URL/OCOP_REDIS_URL and refuses to listen
+# stack.rasa_run picks PostgreSQL + Redis from OCOP_DATABASE_URL/OCOP_REDIS_URL and refuses to listen
 # beyond loopback (OCOP_RASA_INTERFACE=0.0.0.0) without OCOP_RASA_TOKEN.
-ENTRYPOINT ["python", "-m", "bot.rasa_run"]
+ENTRYPOINT ["python", "-m", "stack.rasa_run"]
 CMD ["--model", "/app/models/current.tar.gz", "--port", "5005"]

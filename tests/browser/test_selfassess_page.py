@@ -13,8 +13,8 @@ from typing import Iterator
 
 import pytest
 
-from bot.app import create_app
-from bot.settings import Settings
+from gateway.app import create_app
+from gateway.settings import Settings
 from tests.fakes.server import ServerThread
 from tests.unit.selfassess.cases import HONEY_3_STARS, HONEY_CAPPED
 

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.channels.telegram import SECRET_HEADER
-from bot.conversation import EMPTY_REPLY, NO_WORDS_REPLY
-from bot.settings import Settings
+from gateway.channels.telegram.channel import SECRET_HEADER
+from gateway.conversation import EMPTY_REPLY, NO_WORDS_REPLY
+from gateway.settings import Settings
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_rasa import FakeRasa
 from tests.fakes.fake_telegram import FakeTelegram

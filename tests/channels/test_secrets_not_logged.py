@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import httpx
 
-from bot.channels.telegram import SECRET_HEADER
+from gateway.channels.telegram.channel import SECRET_HEADER
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.fake_zalo import APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo, encode, text_event

@@ -8,8 +8,8 @@ import time
 import httpx
 import pytest
 
-from bot.channels.telegram import SECRET_HEADER
-from bot.conversation import NON_TEXT_REPLY
+from gateway.channels.telegram.channel import SECRET_HEADER
+from gateway.conversation import NON_TEXT_REPLY
 from tests.channels.telegram_updates import PHOTO, STICKER, VOICE, callback_update, message_update, text_update
 from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
 from tests.fakes.fake_telegram import FakeTelegram

@@ -9,7 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from bot.conversation import NON_TEXT_REPLY
+from gateway.conversation import NON_TEXT_REPLY
 from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, sign, text_event
 from tests.fakes.fixtures import run_gateway
@@ -238,8 +238,8 @@ def test_events_acknowledged_before_a_stop_are_processed_after_the_restart(zalo_
     fake_rasa.mode = "down"
     with run_gateway(zalo_settings):
         pass
-    from bot.database import open_database
-    from bot.inbox import Inbox
+    from gateway.database import open_database
+    from gateway.inbox import Inbox
 
     inbox = Inbox(open_database("", zalo_settings.data_dir), lease_seconds=5, max_age=3600)
     event = text_event(USER, "câu hỏi chưa xử lý", "msg-21")

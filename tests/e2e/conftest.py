@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import Stack, StackConfig, free_port
+from stack.services import Stack, StackConfig, free_port
 
 
 @pytest.fixture(scope="session")

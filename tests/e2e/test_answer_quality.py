@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.services import ROOT
+from stack.services import ROOT
 from knowledge_base import answer_evaluation as ev
 from knowledge_base.answer import NOT_SURE
 

@@ -8,7 +8,7 @@ import uuid
 import httpx
 import pytest
 
-from bot.services import Service
+from stack.services import Service
 
 pytestmark = pytest.mark.e2e
 

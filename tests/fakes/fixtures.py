@@ -11,7 +11,7 @@ from typing import Iterator
 
 import pytest
 
-from bot.settings import Settings
+from gateway.settings import Settings
 from tests.fakes.fake_rasa import FakeRasa
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo
 from tests.fakes.server import ServerThread
@@ -63,6 +63,6 @@ def with_channels(settings: Settings, telegram_url: str, zalo_url: str, *, bot_t
 
 def run_gateway(settings: Settings, **overrides) -> ServerThread:
     """A started gateway built from `settings` with `overrides`; stop it (or use `with`)."""
-    from bot.app import create_app
+    from gateway.app import create_app
 
     return ServerThread(create_app(replace(settings, **overrides))).start()

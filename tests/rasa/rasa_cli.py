@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
-from bot.services import ROOT, quiet_env
+from stack.services import ROOT, quiet_env
 
 RASA = ROOT / ".venvs" / "rasa" / "bin" / "rasa"
 RASA_PYTHON = ROOT / ".venvs" / "rasa" / "bin" / "python"

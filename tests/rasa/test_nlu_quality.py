@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import ROOT
+from stack.services import ROOT
 from tests.rasa.nlu_data import nlu_examples, strip_annotations
 from tests.rasa.nlu_metrics import load_predictions, scores
 from tests.rasa.rasa_cli import run_rasa

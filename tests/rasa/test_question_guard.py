@@ -9,7 +9,7 @@ from tests.rasa.rasa_cli import run_rasa_python
 PROBE = """
 import json, sys, yaml
 from rasa.shared.nlu.training_data.message import Message
-from bot.nlu.question_guard import QuestionGuard
+from rasa_components.question_guard import QuestionGuard
 config = next(c for c in yaml.safe_load(open("config.yml"))["pipeline"] if c["name"].endswith("QuestionGuard"))
 guard = QuestionGuard({**QuestionGuard.get_default_config(), **config})
 out = []

@@ -10,7 +10,7 @@ from tests.rasa.rasa_cli import run_rasa_python
 PROBE = """
 import json, sys
 from rasa.shared.nlu.training_data.message import Message
-from bot.nlu.vietnamese_tokenizer import VietnameseTokenizer
+from rasa_components.vietnamese_tokenizer import VietnameseTokenizer
 tokenizer = VietnameseTokenizer(VietnameseTokenizer.get_default_config())
 out = {}
 for line in json.loads(sys.stdin.read()):

@@ -3,7 +3,7 @@
 import re
 import yaml
 
-from bot.services import ROOT
+from stack.services import ROOT
 from knowledge_base.textnorm import normalize_folded
 from tests.rasa.nlu_data import nlu_examples, strip_annotations
 from tests.rasa.rasa_cli import run_rasa

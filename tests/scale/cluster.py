@@ -12,7 +12,7 @@ import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.services import ROOT, Service, StackConfig, action_service, free_port, gateway_service, rasa_service
+from stack.services import ROOT, Service, StackConfig, action_service, free_port, gateway_service, rasa_service
 from tests.scale import servers
 
 RASA_TOKEN = "rasa-api-token-Pa55"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import httpx
 
-from bot.services import ROOT, Service, StackConfig, free_port, gateway_service
+from stack.services import ROOT, Service, StackConfig, free_port, gateway_service
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, text_event
 
 TELEGRAM_TOKEN = "123456:SCALE-token_ABCdef"

@@ -14,7 +14,7 @@ import httpx
 import psycopg
 import pytest
 
-from bot.conversation import unavailable_reply
+from gateway.conversation import unavailable_reply
 from tests.scale import servers
 from tests.scale.cluster import LOCK_LIFETIME, RASA_TOKEN, Cluster
 from tests.scale.gateways import current_model, kill_hard

@@ -47,4 +47,4 @@ def test_systemd_units_restart_and_stop_the_whole_process_group():
         text = unit.read_text()
         assert "Restart=always" in text and "KillMode=control-group" in text, unit.name
         assert "EnvironmentFile=/etc/ocop/ocop.env" in text, unit.name
-    assert "bot.rasa_run" in (DEPLOY / "systemd" / "ocop-rasa@.service").read_text()
+    assert "stack.rasa_run" in (DEPLOY / "systemd" / "ocop-rasa@.service").read_text()

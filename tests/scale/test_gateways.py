@@ -1,7 +1,7 @@
 """Two gateway processes sharing PostgreSQL, behind a real nginx; kill -9 of a gateway under load.
 
 Fake Zalo, Telegram and Rasa servers run in the test process; the gateways are real `uvicorn
-bot.app:app` processes, each with its own (unused) data directory.
+gateway.app:app` processes, each with its own (unused) data directory.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import httpx
 import pytest
 
-from bot.database import open_database
+from gateway.database import open_database
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.fake_zalo import encode, text_event

@@ -11,15 +11,15 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sqlalchemy import text
 
-from bot.callback_keys import CallbackKeys
-from bot.conversation import Button
-from bot.database import advisory_key, open_database, postgres_engine
-from bot.index_build import LOCK_NAME
-from bot.inbox import Inbox
-from bot.message_log import open_message_log
-from bot.migrations import applied, available
-from bot.numbered_choices import NumberedChoices
-from bot.services import ROOT
+from gateway.channels.telegram.callback_keys import CallbackKeys
+from gateway.conversation import Button
+from gateway.database import advisory_key, open_database, postgres_engine
+from stack.index_build import LOCK_NAME
+from gateway.inbox import Inbox
+from gateway.message_log import open_message_log
+from gateway.migrations import applied, available
+from gateway.channels.zalo.numbered_choices import NumberedChoices
+from stack.services import ROOT
 
 
 def test_instances_starting_together_migrate_once(database_url, tmp_path):
@@ -94,7 +94,7 @@ def test_an_index_build_waits_for_the_cluster_wide_lock(database_url, tmp_path):
     with engine.connect() as holder:  # another machine is building
         holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": advisory_key(LOCK_NAME)})
         build = subprocess.Popen(
-            [sys.executable, "-m", "bot.index_build"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "stack.index_build"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
             env={**os.environ, "OCOP_DATABASE_URL": database_url, "OCOP_KB_INDEX_DIR": str(index_dir)},
         )
         time.sleep(3.0)

@@ -6,7 +6,7 @@ import pytest
 
 from knowledge_base import answer_evaluation as ev
 from knowledge_base.answer import NOT_SURE
-from bot.services import ROOT
+from stack.services import ROOT
 
 MARKERS = ev.reply_markers(ROOT / "domain.yml", [NOT_SURE])
 

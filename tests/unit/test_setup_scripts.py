@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.services import ROOT
+from stack.services import ROOT
 
 FIND = str(ROOT / "scripts" / "find_python310.sh")
 
@@ -40,7 +40,7 @@ def test_model_name_changes_only_with_training_inputs():
 
 
 def test_empty_settings_copied_from_env_example_mean_the_defaults(monkeypatch):
-    from bot.launcher import parse_args
+    from stack.launcher import parse_args
     from knowledge_base.settings import KBSettings
 
     for name in ("OCOP_KB_INDEX_DIR", "OCOP_KB_DOCUMENTS_DIR", "OCOP_GATEWAY_PORT", "OCOP_RASA_PORT", "OCOP_DATA_DIR"):

@@ -7,7 +7,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.formatting import clean_user_text, has_words, split_text, utf16_length
+from gateway.formatting import clean_user_text, has_words, split_text, utf16_length
 
 
 def test_short_text_is_one_piece():

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import logging
 
-from bot.logging_setup import REDACTED, RedactingFilter, configure_logging
-from bot.message_log import MAX_LOGGED_CHARS, MessageLog
+from gateway.logging_setup import REDACTED, RedactingFilter, configure_logging
+from gateway.message_log import MAX_LOGGED_CHARS, MessageLog
 
 TOKEN = "123456:AAH-secret-token"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from bot.conversation import Button, to_bot_messages
-from bot.rasa_client import RasaClient, RasaUnavailable
+from gateway.conversation import Button, to_bot_messages
+from gateway.rasa_client import RasaClient, RasaUnavailable
 from tests.fakes.fake_rasa import CITATION
 
 

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from bot.settings import REPO_ROOT, Settings, SettingsError, load_env_file, read_env_file
+from gateway.settings import REPO_ROOT, Settings, SettingsError, load_env_file, read_env_file
 
 
 def test_defaults():

@@ -5,12 +5,12 @@ from __future__ import annotations
 import sqlite3
 import time
 
-from bot.callback_keys import CALLBACK_DATA_LIMIT, CallbackKeys
-from bot.conversation import Button
-from bot.database import STATE_FILE, open_database
-from bot.inbox import MAX_ATTEMPTS, Inbox
-from bot.migrations import applied, available
-from bot.numbered_choices import NumberedChoices, numbered_list
+from gateway.channels.telegram.callback_keys import CALLBACK_DATA_LIMIT, CallbackKeys
+from gateway.conversation import Button
+from gateway.database import STATE_FILE, open_database
+from gateway.inbox import MAX_ATTEMPTS, Inbox
+from gateway.migrations import applied, available
+from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
 
 
 def test_callback_keys_keep_short_payloads_and_map_long_ones(tmp_path):

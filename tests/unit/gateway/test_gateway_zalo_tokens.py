@@ -7,7 +7,7 @@ import json
 import httpx
 import pytest
 
-from bot.zalo_tokens import FileTokenStore, ZaloTokenError, ZaloTokens
+from gateway.channels.zalo.tokens import FileTokenStore, ZaloTokenError, ZaloTokens
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY
 
 

@@ -4,7 +4,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from bot.assist import PAGE, router
+from gateway.assist import PAGE, router
 
 LOOPBACK = ("127.0.0.1", 50000)
 

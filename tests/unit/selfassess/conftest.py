@@ -7,8 +7,8 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
-from bot.channels.web import STATIC_DIR
-from bot.selfassess import router
+from gateway.channels.web import STATIC_DIR
+from gateway.selfassess import router
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The self-assessment API (`bot.selfassess`): sheets, scoring with hand-computed cases, plan, matching, errors."""
+"""The self-assessment API (`gateway.selfassess`): sheets, scoring with hand-computed cases, plan, matching, errors."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The self-assessment router inside the real gateway (`bot.app.create_app()`)."""
+"""The self-assessment router inside the real gateway (`gateway.app.create_app()`)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,8 @@ from pathlib import Path
 
 from fastapi.testclient import TestClient
 
-from bot.app import create_app
-from bot.settings import Settings
+from gateway.app import create_app
+from gateway.settings import Settings
 
 
 def test_gateway_serves_the_page_and_the_api(tmp_path: Path):

@@ -1,1 +1,0 @@
-"""Custom Rasa NLU components (imported by the Rasa server from config.yml)."""

@@ -1,0 +1,107 @@
+"""Hotline assistant for staff: top passages with citations, the detected intent and a draft answer.
+
+- ``GET /assist`` serves the page (gateway/static/assist.html, with assist.css and assist.js under /static).
+- ``POST /api/assist`` ``{"question": "..."}`` returns the passages, intent and draft answer as JSON.
+
+Access: when ``OCOP_ASSIST_API_KEY`` is set, the API requires it in the ``X-API-Key`` header (401
+otherwise); when it is not set, the API answers loopback clients only (403 for others), so the
+assistant works without login on the machine itself and is never exposed by accident.
+
+The intent comes from Rasa's ``/model/parse`` through ``request.app.state.rasa_client`` when the app
+has one; if Rasa is missing or unreachable the intent is reported as unknown and retrieval runs alone.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import logging
+from pathlib import Path
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse
+from pydantic import BaseModel, Field
+
+from knowledge_base.answer import answer_question, plain_text
+from knowledge_base.retrieval.policy import INTENT_TOPICS
+from knowledge_base.settings import assist_api_key
+
+log = logging.getLogger(__name__)
+
+PAGE = Path(__file__).parent / "static" / "assist.html"
+MAX_QUESTION_CHARS = 2000
+PASSAGE_CHARS = 1200
+
+router = APIRouter(tags=["hotline assistant"])
+
+
+class AssistRequest(BaseModel):
+    question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
+
+
+def _is_loopback(host: str | None) -> bool:
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return host == "localhost"
+
+
+def _authorize(request: Request) -> None:
+    key = assist_api_key()
+    if key:
+        given = request.headers.get("x-api-key", "")
+        if not hmac.compare_digest(given.encode(), key.encode()):
+            raise HTTPException(401, detail="Thiếu hoặc sai khóa truy cập (X-API-Key).")
+    elif not _is_loopback(request.client.host if request.client else None):
+        raise HTTPException(403, detail="Trợ lý chỉ mở trên máy chủ nội bộ; hãy đặt OCOP_ASSIST_API_KEY để truy cập từ xa.")
+
+
+async def _detect_intent(request: Request, question: str) -> dict:
+    """Rasa's intent and entities for ``question``; ``name`` None when Rasa is unavailable."""
+    client = getattr(request.app.state, "rasa_client", None)
+    if client is None:
+        return {"name": None, "confidence": None, "entities": [], "available": False}
+    try:
+        parsed = await client.parse(question)
+    except Exception as error:  # any failure of the NLU service degrades to "intent unknown"
+        log.warning("assist: Rasa parse failed (%s)", type(error).__name__)
+        return {"name": None, "confidence": None, "entities": [], "available": False}
+    intent = parsed.get("intent") or {}
+    entities = [e for e in parsed.get("entities") or [] if isinstance(e, dict)]
+    return {"name": intent.get("name"), "confidence": intent.get("confidence"),
+            "entities": [{"entity": e.get("entity"), "value": e.get("value")} for e in entities],
+            "available": True}
+
+
+@router.get("/assist", include_in_schema=False)
+async def assist_page() -> FileResponse:
+    return FileResponse(PAGE, media_type="text/html; charset=utf-8")
+
+
+@router.post("/api/assist")
+async def assist(body: AssistRequest, request: Request) -> dict:
+    _authorize(request)
+    question = body.question.strip()
+    intent = await _detect_intent(request, question)
+    content_intent = intent["name"] if intent["name"] in INTENT_TOPICS else None
+    answer = await run_in_threadpool(answer_question, question, content_intent, intent["entities"])
+    return {
+        "question": question,
+        "intent": intent,
+        "draft": {"text": answer.text, "citation": answer.citation, "confident": answer.confident,
+                  "buttons": answer.buttons},
+        "passages": [
+            {
+                "id": hit.chunk.id,
+                "score": hit.score,
+                "heading": hit.chunk.heading,
+                "document": hit.chunk.title,
+                "citation": hit.chunk.citation(),
+                "validity": hit.chunk.validity,
+                "superseded_by": hit.chunk.superseded_by,
+                "text": plain_text(hit.chunk.text)[:PASSAGE_CHARS],
+            }
+            for hit in answer.hits
+        ],
+    }

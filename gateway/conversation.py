@@ -1,0 +1,146 @@
+"""The channel-independent turn: clean the user's text, ask Rasa, turn its answer into messages.
+
+Every channel calls `Conversation.reply()` with a namespaced sender id (`telegram:123`,
+`zalo:456`, `web:<id>`). Empty, over-long and word-less messages are answered here without
+calling Rasa; when Rasa or the action server is down the user gets an apology with the hotline,
+and the message stays in the message log either way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import weakref
+from dataclasses import dataclass, field
+
+from gateway.formatting import clean_user_text, has_words
+from gateway.message_log import MessageLog
+from gateway.rasa_client import RasaClient, RasaUnavailable
+from knowledge_base.hotline import hotline_message
+
+logger = logging.getLogger(__name__)
+
+EMPTY_REPLY = (
+    "Bạn chưa nhập nội dung. Vui lòng gõ câu hỏi về chương trình OCOP, "
+    "ví dụ: “Hồ sơ đăng ký OCOP gồm những gì?”"
+)
+NO_WORDS_REPLY = "Xin lỗi, tôi chỉ hiểu câu hỏi viết bằng chữ. Vui lòng gõ câu hỏi của bạn."
+NON_TEXT_REPLY = (
+    "Xin lỗi, tôi chưa xem được hình ảnh, nhãn dán, tệp hay tin nhắn thoại. "
+    "Vui lòng gõ câu hỏi của bạn bằng chữ."
+)
+EXPIRED_BUTTON_REPLY = "Lựa chọn này đã cũ. Vui lòng gõ lại câu hỏi của bạn."
+
+
+def too_long_reply(length: int, limit: int) -> str:
+    def number(value: int) -> str:  # Vietnamese digit grouping: 10.000
+        return f"{value:,}".replace(",", ".")
+
+    return (
+        f"Tin nhắn của bạn dài quá ({number(length)} ký tự). "
+        f"Vui lòng gõ câu hỏi ngắn gọn hơn, dưới {number(limit)} ký tự."
+    )
+
+
+def unavailable_reply() -> str:
+    return (
+        "Xin lỗi, hệ thống tư vấn đang tạm gián đoạn nên chưa trả lời được câu hỏi của bạn; "
+        "câu hỏi đã được ghi lại. Bạn vui lòng thử lại sau ít phút.\n" + hotline_message()
+    )
+
+
+@dataclass(frozen=True)
+class Button:
+    title: str
+    payload: str
+
+
+@dataclass(frozen=True)
+class BotMessage:
+    text: str
+    buttons: tuple[Button, ...] = field(default=())
+
+    def as_dict(self) -> dict:
+        return {"text": self.text, "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
+
+
+class Conversation:
+    """Turns one user message into the bot's messages, logging both sides."""
+
+    def __init__(self, rasa: RasaClient, log: MessageLog, max_message_chars: int) -> None:
+        self.rasa = rasa
+        self.log = log
+        self.max_message_chars = max_message_chars
+        self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+
+    def lock(self, sender: str) -> asyncio.Lock:
+        """A lock per sender: hold it around reply + send so one user's turns stay in order."""
+        lock = self._locks.get(sender)
+        if lock is None:
+            lock = asyncio.Lock()
+            self._locks[sender] = lock
+        return lock
+
+    async def reply(self, sender: str, text: str) -> list[BotMessage]:
+        """The bot's answer to `text` from `sender`; never raises for Rasa failures."""
+        text = clean_user_text(text)
+        if not text:
+            return self._local(sender, text, "empty", EMPTY_REPLY)
+        if len(text) > self.max_message_chars:
+            return self._local(sender, text, "too_long", too_long_reply(len(text), self.max_message_chars))
+        if not has_words(text):
+            return self._local(sender, text, "no_words", NO_WORDS_REPLY)
+        channel = sender.split(":", 1)[0]
+        try:
+            raw = await self.rasa.send(sender, text, metadata={"channel": channel})
+        except RasaUnavailable as error:
+            logger.warning("Rasa unavailable for a %s message: %s", channel, error)
+            return self._local(sender, text, "rasa_unavailable", unavailable_reply())
+        messages = to_bot_messages(raw)
+        if not messages:
+            logger.warning("Rasa returned no message (is the action server down?)")
+            return self._local(sender, text, "no_reply", unavailable_reply())
+        self.log.record(sender, "in", text)
+        for message in messages:
+            self.log.record(sender, "out", message.text)
+        return messages
+
+    def notice(self, sender: str, what: str, reply: str, status: str = "non_text") -> list[BotMessage]:
+        """Answer a message the gateway handles itself (a sticker, a command): log and reply."""
+        return self._local(sender, f"[{what}]", status, reply)
+
+    def _local(self, sender: str, text: str, status: str, reply: str) -> list[BotMessage]:
+        self.log.record(sender, "in", text, status)
+        self.log.record(sender, "out", reply, status)
+        return [BotMessage(reply)]
+
+
+def to_bot_messages(raw: list[dict]) -> list[BotMessage]:
+    """Rasa REST messages -> BotMessages (text, image links and button lists; other kinds dropped)."""
+    messages = []
+    for item in raw:
+        parts = []
+        if isinstance(item.get("text"), str) and item["text"].strip():
+            parts.append(item["text"].strip())
+        if isinstance(item.get("image"), str) and item["image"].strip():
+            parts.append(item["image"].strip())
+        custom = item.get("custom")
+        if isinstance(custom, dict) and isinstance(custom.get("text"), str) and custom["text"].strip():
+            parts.append(custom["text"].strip())
+        buttons = tuple(_buttons(item.get("buttons")))
+        if parts or buttons:
+            messages.append(BotMessage("\n".join(parts), buttons))
+    return messages
+
+
+def _buttons(raw: object) -> list[Button]:
+    if not isinstance(raw, list):
+        return []
+    buttons = []
+    for entry in raw:
+        if not isinstance(entry, dict) or not isinstance(entry.get("title"), str) or not entry["title"].strip():
+            continue
+        payload = entry.get("payload")
+        title = entry["title"].strip()
+        buttons.append(Button(title, payload.strip() if isinstance(payload, str) and payload.strip() else title))
+    return buttons

@@ -1,0 +1,109 @@
+"""Log of every message the gateway receives and sends.
+
+Embedded default: one JSON line per message under the data directory (`messages.jsonl`). With a
+shared database (PostgreSQL) the same records go to its `message_log` table, so every gateway
+instance writes to one log. User ids are replaced by a keyed hash (HMAC-SHA256 with a random key
+kept beside the log, or in the database's `gateway_keys`), so the log can be read for quality work
+without exposing who wrote what; tokens and secrets never reach it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import secrets
+import threading
+import time
+from pathlib import Path
+
+from gateway.database import Database
+
+MAX_LOGGED_CHARS = 10_000
+KEY_NAME = "message_log"
+
+
+def _clip(text: str) -> str:
+    return text[:MAX_LOGGED_CHARS] + "…" if len(text) > MAX_LOGGED_CHARS else text
+
+
+def _storable(text: str) -> str:
+    """Text a database accepts: no NUL characters, lone surrogates replaced."""
+    return text.replace("\x00", "").encode("utf-8", "replace").decode("utf-8")
+
+
+def _hash(key: bytes, sender: str) -> str:
+    return hmac.new(key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
+
+
+def open_message_log(database: Database, data_dir: Path) -> "MessageLog | DatabaseMessageLog":
+    """The shared table on PostgreSQL, else the JSON-lines file in `data_dir`."""
+    return DatabaseMessageLog(database) if database.shared else MessageLog(data_dir)
+
+
+class DatabaseMessageLog:
+    """Writes message records to the shared database's `message_log` table."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+        self._db.run(
+            "INSERT INTO gateway_keys (name, value) VALUES (:name, :value) ON CONFLICT DO NOTHING",
+            name=KEY_NAME, value=secrets.token_bytes(32).hex(),
+        )
+        rows = self._db.rows("SELECT value FROM gateway_keys WHERE name = :name", name=KEY_NAME)
+        self._key = bytes.fromhex(rows[0][0])
+
+    def user_hash(self, sender: str) -> str:
+        return _hash(self._key, sender)
+
+    def record(self, sender: str, direction: str, text: str, status: str = "ok") -> None:
+        self._db.run(
+            "INSERT INTO message_log (ts, channel, user_hash, direction, status, text) "
+            "VALUES (:ts, :channel, :user, :direction, :status, :text)",
+            ts=round(time.time(), 3), channel=sender.split(":", 1)[0], user=self.user_hash(sender),
+            direction=direction, status=status, text=_storable(_clip(text)),
+        )
+
+
+class MessageLog:
+    """Appends message records to `<data_dir>/messages.jsonl`."""
+
+    def __init__(self, data_dir: Path) -> None:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.path = data_dir / "messages.jsonl"
+        self._key = _load_or_create_key(data_dir / "message_log.key")
+        self._lock = threading.Lock()
+
+    def user_hash(self, sender: str) -> str:
+        """Stable pseudonym of a namespaced sender id ("zalo:123" -> 16 hex digits)."""
+        return _hash(self._key, sender)
+
+    def record(self, sender: str, direction: str, text: str, status: str = "ok") -> None:
+        """Append one message: `direction` is "in" or "out"; `status` says what happened to it."""
+        channel = sender.split(":", 1)[0]
+        text = _clip(text)
+        line = json.dumps(
+            {
+                "ts": round(time.time(), 3),
+                "channel": channel,
+                "user": self.user_hash(sender),
+                "direction": direction,
+                "status": status,
+                "text": text,
+            },
+            ensure_ascii=False,
+        )
+        with self._lock, self.path.open("a", encoding="utf-8", errors="replace") as handle:
+            handle.write(line + "\n")
+
+
+def _load_or_create_key(path: Path) -> bytes:
+    try:
+        return bytes.fromhex(path.read_text().strip())
+    except (FileNotFoundError, ValueError):
+        key = secrets.token_bytes(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key.hex())
+        return key

@@ -1,0 +1,79 @@
+"""`make run`: start the action server, the Rasa server and the gateway; Ctrl-C stops them all."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import time
+from pathlib import Path
+
+from stack.rasa_run import RasaSettingsError
+from stack.services import ROOT, Stack, StackConfig
+from gateway.settings import load_env_file
+
+
+def setting(name: str, default: str) -> str:
+    """An environment setting; empty (as copied from .env.example) means the default."""
+    return os.environ.get(name, "").strip() or default
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Start the OCOP advisor on loopback.")
+    parser.add_argument("--model", required=True, type=Path, help="trained Rasa model (.tar.gz)")
+    parser.add_argument("--data-dir", type=Path, default=Path(setting("OCOP_DATA_DIR", str(ROOT / "var"))))
+    parser.add_argument("--rasa-port", type=int, default=int(setting("OCOP_RASA_PORT", "5005")))
+    parser.add_argument("--action-port", type=int, default=int(setting("OCOP_ACTION_PORT", "5055")))
+    parser.add_argument("--gateway-port", type=int, default=int(setting("OCOP_GATEWAY_PORT", "8000")))
+    return parser.parse_args(argv)
+
+
+def _interrupt(*_: object) -> None:
+    # Further signals must not interrupt stopping the children (a second Ctrl-C, a supervisor's TERM).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def main(argv: list[str] | None = None) -> int:
+    # .env configures every process (hotline details for the actions, channel secrets for the gateway).
+    load_env_file()
+    args = parse_args(argv)
+    config = StackConfig(
+        model=args.model.resolve(),
+        data_dir=args.data_dir.resolve(),
+        rasa_port=args.rasa_port,
+        action_port=args.action_port,
+        gateway_port=args.gateway_port,
+    )
+    # Ctrl-C and SIGTERM both stop every child (explicit handlers also work when started in the background,
+    # where SIGINT may be ignored by inheritance).
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
+    print("Starting the OCOP advisor (first start loads the model: about a minute) ...", file=sys.stderr)
+    try:
+        with Stack(config) as stack:
+            print(
+                "\nOCOP advisor is running.\n"
+                f"  Web chat:           {config.gateway_url}/\n"
+                f"  Hotline assistant:  {config.gateway_url}/assist\n"
+                f"  Rasa REST channel:  {config.rasa_url}/webhooks/rest/webhook\n"
+                f"  Logs:               {config.data_dir / 'logs'}\n"
+                "Press Ctrl-C to stop.",
+                flush=True,
+            )
+            while (dead := stack.failed()) is None:
+                time.sleep(1)
+            print(f"error: {dead.name} stopped unexpectedly; see {dead.log_path}", file=sys.stderr)
+            return 1
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 0
+    except (RuntimeError, TimeoutError, RasaSettingsError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

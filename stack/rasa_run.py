@@ -1,0 +1,111 @@
+"""Start the Rasa server with the project's settings: `python -m stack.rasa_run --model M [--port P]`.
+
+Runs in either environment (standard library only): `stack.services` builds the same command for
+`make run` and the tests, and containers and systemd units run this module in the Rasa environment.
+
+- Without `OCOP_DATABASE_URL`/`OCOP_REDIS_URL`: `endpoints.yml` (SQLite tracker in `OCOP_TRACKER_DB`).
+- With both: `deploy/endpoints.scale.yml` (PostgreSQL tracker store, Redis lock store); the URLs are
+  split into the `OCOP_DB_*`/`OCOP_REDIS_*` values that file reads. One without the other is refused:
+  several Rasa instances without a shared lock store would interleave one user's turns.
+- The HTTP API (`--enable-api`) is bound to loopback unless `OCOP_RASA_INTERFACE` says otherwise, and
+  a non-loopback interface is refused without `OCOP_RASA_TOKEN` (passed as `--auth-token`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ipaddress
+import os
+import sys
+from pathlib import Path
+from typing import Mapping
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_ENDPOINTS = ROOT / "endpoints.yml"
+SCALE_ENDPOINTS = ROOT / "deploy" / "endpoints.scale.yml"
+
+
+class RasaSettingsError(ValueError):
+    """The settings cannot start a Rasa server safely."""
+
+
+def _loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def store_env(database_url: str, redis_url: str) -> dict[str, str]:
+    """The `OCOP_DB_*`/`OCOP_REDIS_*` values of `deploy/endpoints.scale.yml`; empty without the URLs."""
+    if not database_url and not redis_url:
+        return {}
+    if not (database_url and redis_url):
+        raise RasaSettingsError("set both OCOP_DATABASE_URL and OCOP_REDIS_URL, or neither")
+    try:
+        db, redis = urlsplit(database_url), urlsplit(redis_url)
+        db_port, redis_port = db.port or 5432, redis.port or 6379
+    except ValueError as error:
+        raise RasaSettingsError(f"malformed database or Redis URL: {error}") from None
+    if db.scheme.split("+", 1)[0] not in ("postgresql", "postgres") or not db.hostname or not db.path.strip("/"):
+        raise RasaSettingsError("OCOP_DATABASE_URL must look like postgresql://user:password@host:5432/ocop")
+    if redis.scheme != "redis" or not redis.hostname:
+        raise RasaSettingsError("OCOP_REDIS_URL must look like redis://:password@host:6379/1")
+    redis_db = redis.path.strip("/") or "1"
+    if not redis_db.isdigit():
+        raise RasaSettingsError("the Redis database in OCOP_REDIS_URL must be a number")
+    return {
+        "OCOP_DB_HOST": db.hostname,
+        "OCOP_DB_PORT": str(db_port),
+        "OCOP_DB_NAME": unquote(db.path.strip("/")),
+        "OCOP_DB_USER": unquote(db.username or ""),
+        "OCOP_DB_PASSWORD": unquote(db.password or ""),
+        "OCOP_REDIS_HOST": redis.hostname,
+        "OCOP_REDIS_PORT": str(redis_port),
+        "OCOP_REDIS_DB": redis_db,
+        "OCOP_REDIS_PASSWORD": unquote(redis.password or ""),
+    }
+
+
+def rasa_invocation(
+    rasa: str, model: str, port: int, env: Mapping[str, str], interface: str = ""
+) -> tuple[list[str], dict[str, str]]:
+    """The command line and the extra environment of one Rasa server."""
+    interface = interface or env.get("OCOP_RASA_INTERFACE", "").strip() or "127.0.0.1"
+    token = env.get("OCOP_RASA_TOKEN", "").strip()
+    if not token and not _loopback(interface):
+        raise RasaSettingsError(
+            f"refusing to expose the Rasa HTTP API on {interface} without OCOP_RASA_TOKEN (--auth-token)"
+        )
+    extra = store_env(env.get("OCOP_DATABASE_URL", "").strip(), env.get("OCOP_REDIS_URL", "").strip())
+    endpoints = SCALE_ENDPOINTS if extra else DEFAULT_ENDPOINTS
+    command = [
+        rasa, "run", "--enable-api", "--interface", interface, "--port", str(port), "--model", model,
+        "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+    ]
+    if token:
+        command += ["--auth-token", token]
+    return command, extra
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="Start the Rasa server with the project's settings.")
+    parser.add_argument("--model", required=True, help="trained model (.tar.gz)")
+    parser.add_argument("--port", type=int, default=int(os.environ.get("OCOP_RASA_PORT", "").strip() or 5005))
+    args = parser.parse_args(argv)
+    rasa = str(Path(sys.executable).with_name("rasa"))
+    try:
+        command, extra = rasa_invocation(rasa, args.model, args.port, os.environ)
+    except RasaSettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    os.chdir(ROOT)
+    os.execve(rasa, command, {**os.environ, **extra})
+    return 0  # not reached
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,50 @@
+"""How `stack.rasa_run` starts Rasa: the store chosen by the two settings, the API never open without a token."""
+
+from __future__ import annotations
+
+import pytest
+
+from stack.rasa_run import DEFAULT_ENDPOINTS, SCALE_ENDPOINTS, RasaSettingsError, rasa_invocation
+
+SCALE = {"OCOP_DATABASE_URL": "postgresql://ocop:p%40ss@db.internal:5433/ocop",
+         "OCOP_REDIS_URL": "redis://:r-pass@cache.internal:6380/2"}
+
+
+def option(command: list[str], name: str) -> str | None:
+    return command[command.index(name) + 1] if name in command else None
+
+
+def test_without_the_settings_rasa_keeps_its_sqlite_tracker_on_loopback():
+    command, extra = rasa_invocation("rasa", "m.tar.gz", 5005, {})
+    assert option(command, "--endpoints") == str(DEFAULT_ENDPOINTS) and extra == {}
+    assert option(command, "--interface") == "127.0.0.1" and "--auth-token" not in command
+
+
+def test_the_two_urls_switch_to_postgresql_and_redis():
+    command, extra = rasa_invocation("rasa", "m.tar.gz", 5005, SCALE)
+    assert option(command, "--endpoints") == str(SCALE_ENDPOINTS)
+    assert extra == {
+        "OCOP_DB_HOST": "db.internal", "OCOP_DB_PORT": "5433", "OCOP_DB_NAME": "ocop", "OCOP_DB_USER": "ocop",
+        "OCOP_DB_PASSWORD": "p@ss", "OCOP_REDIS_HOST": "cache.internal", "OCOP_REDIS_PORT": "6380",
+        "OCOP_REDIS_DB": "2", "OCOP_REDIS_PASSWORD": "r-pass",
+    }
+    text = SCALE_ENDPOINTS.read_text()
+    assert 'dialect: "postgresql"' in text and 'type: "redis"' in text
+
+
+@pytest.mark.parametrize("env, message", [
+    ({"OCOP_DATABASE_URL": SCALE["OCOP_DATABASE_URL"]}, "both"),
+    ({**SCALE, "OCOP_DATABASE_URL": "mysql://u@h/db"}, "postgresql://"),
+    ({**SCALE, "OCOP_REDIS_URL": "redis://cache:notaport/1"}, "malformed"),
+    ({**SCALE, "OCOP_REDIS_URL": "redis://cache:6379/x"}, "number"),
+])
+def test_half_or_malformed_settings_are_refused(env, message):
+    with pytest.raises(RasaSettingsError, match=message):
+        rasa_invocation("rasa", "m.tar.gz", 5005, env)
+
+
+def test_the_http_api_is_never_exposed_beyond_loopback_without_its_token():
+    with pytest.raises(RasaSettingsError, match="OCOP_RASA_TOKEN"):
+        rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": "0.0.0.0"})
+    command, _ = rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": "0.0.0.0", "OCOP_RASA_TOKEN": "t0k"})
+    assert option(command, "--interface") == "0.0.0.0" and option(command, "--auth-token") == "t0k"
