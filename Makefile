@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train index run chat test test-python validate bench eval clean help
+.PHONY: install train index run chat test test-python lint validate bench eval clean help
 
 help:
 	@echo "make run      start the assistant (web chat URL printed); Ctrl-C stops it"
@@ -19,6 +19,7 @@ help:
 	@echo "make install  create/update the two Python environments"
 	@echo "make train    train the Rasa model if its inputs changed"
 	@echo "make index    build the knowledge-base index if documents or settings changed"
+	@echo "make lint     ruff check and format check (fast)"
 	@echo "make validate rasa data validate"
 	@echo "make bench    print benchmark figures (see docs/benchmarks.md)"
 	@echo "make eval     score the running assistant's replies on tests/answers (SPLIT=tune|holdout|all)"
@@ -37,6 +38,10 @@ run: train index
 
 chat: install
 	@$(APP)/python -m stack.terminal_chat
+
+lint: install
+	$(APP)/ruff check .
+	$(APP)/ruff format --check .
 
 validate: install
 	$(RASA)/rasa data validate --config config.yml --domain domain.yml --data data

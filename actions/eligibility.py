@@ -12,7 +12,14 @@ from rasa_sdk.types import DomainDict
 from knowledge_base import eligibility
 from knowledge_base.scoring import match_product
 
-FORM_SLOTS = ["legal_form", "business_registered", "eligibility_product", "eligibility_set", "local_origin", "food_safety"]
+FORM_SLOTS = [
+    "legal_form",
+    "business_registered",
+    "eligibility_product",
+    "eligibility_set",
+    "local_origin",
+    "food_safety",
+]
 
 
 def product_set_of(tracker: Tracker) -> int | None:
@@ -42,7 +49,7 @@ class ValidateEligibilityForm(FormValidationAction):
         if legal_form is None:
             dispatcher.utter_message(
                 text="Tôi chưa nhận ra loại hình cơ sở. Bạn chọn một nút bên dưới hoặc gõ, ví dụ: "
-                "\"hợp tác xã\", \"hộ kinh doanh\", \"doanh nghiệp\"."
+                '"hợp tác xã", "hộ kinh doanh", "doanh nghiệp".'
             )
             return {"legal_form": None}
         return {"legal_form": legal_form}
@@ -55,7 +62,7 @@ class ValidateEligibilityForm(FormValidationAction):
             return {"eligibility_product": None}
         best = match_product(text).best
         if best is not None:
-            dispatcher.utter_message(text=f"Sản phẩm \"{text}\" nhiều khả năng thuộc bộ {best.number}: {best.name}.")
+            dispatcher.utter_message(text=f'Sản phẩm "{text}" nhiều khả năng thuộc bộ {best.number}: {best.name}.')
         return {"eligibility_product": text, "eligibility_set": best.number if best else None}
 
 

@@ -15,7 +15,15 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from knowledge_base.scoring import Criterion, Sheet, get_sheet, improvement_plan, list_sheets, match_product, score_quick
+from knowledge_base.scoring import (
+    Criterion,
+    Sheet,
+    get_sheet,
+    improvement_plan,
+    list_sheets,
+    match_product,
+    score_quick,
+)
 from knowledge_base.scoring.scorer import NOT_RECOGNISED, likely_text
 from knowledge_base.textnorm import normalize_folded
 
@@ -63,7 +71,7 @@ def question_message(sheet: Sheet, criterion: Criterion, answered: int) -> tuple
     total = len(sheet.key_criteria)
     lines = [f"Câu {answered + 1}/{total} — {criterion.question or criterion.label}"]
     lines += [f"{i}. {option.button}" for i, option in enumerate(criterion.options, start=1)]
-    lines.append("(Chọn nút hoặc gõ số; gõ \"quay lại\" để sửa câu trước, \"dừng\" để tạm dừng.)")
+    lines.append('(Chọn nút hoặc gõ số; gõ "quay lại" để sửa câu trước, "dừng" để tạm dừng.)')
     buttons = [
         {"title": f"{i}. {option.button}"[:60], "payload": f'/inform{{"sa_choice": "{criterion.id}:{option.id}"}}'}
         for i, option in enumerate(criterion.options, start=1)
@@ -85,13 +93,13 @@ class ValidateSelfAssessmentForm(FormValidationAction):
             match = match_product(text)
             if not match.found:
                 dispatcher.utter_message(
-                    text=f"Tôi chưa xác định được \"{text}\" thuộc bộ sản phẩm nào. Bạn gõ tên sản phẩm cụ thể hơn "
-                    "(ví dụ: \"mật ong rừng\", \"nước mắm\", \"homestay\") hoặc số bộ sản phẩm (1–26)."
+                    text=f'Tôi chưa xác định được "{text}" thuộc bộ sản phẩm nào. Bạn gõ tên sản phẩm cụ thể hơn '
+                    '(ví dụ: "mật ong rừng", "nước mắm", "homestay") hoặc số bộ sản phẩm (1–26).'
                 )
                 return {"sa_set": None}
             if match.ambiguous:
                 dispatcher.utter_message(
-                    text=f"\"{text}\" có thể thuộc một trong các bộ sản phẩm sau, bạn chọn giúp tôi:",
+                    text=f'"{text}" có thể thuộc một trong các bộ sản phẩm sau, bạn chọn giúp tôi:',
                     buttons=[
                         {"title": f"Bộ {c.number}: {c.name}"[:60], "payload": f'/inform{{"sa_set": "{c.set_id}"}}'}
                         for c in match.candidates
@@ -135,7 +143,7 @@ class ActionAskSaSet(Action):
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(
             text="Tự đánh giá nhanh số sao OCOP dự kiến: sản phẩm của bạn là gì? "
-            "(ví dụ: mật ong rừng, nước mắm, chè, homestay, gốm…). Gõ \"dừng\" để thôi bất cứ lúc nào."
+            '(ví dụ: mật ong rừng, nước mắm, chè, homestay, gốm…). Gõ "dừng" để thôi bất cứ lúc nào.'
         )
         return []
 
@@ -204,13 +212,17 @@ def result_message(sheet: Sheet, answers: dict[str, str]) -> str:
     lines += cap_lines(sheet, high.caps)
     steps = improvement_plan(sheet, answers, top=3)
     if steps:
-        lines.append(f"3 việc nên cải thiện trước (\"có thể đạt N sao\" giả định {len(quick.unanswered)} tiêu chí "
-                     "chưa hỏi đều đạt điểm tối đa):")
+        lines.append(
+            f'3 việc nên cải thiện trước ("có thể đạt N sao" giả định {len(quick.unanswered)} tiêu chí '
+            "chưa hỏi đều đạt điểm tối đa):"
+        )
         for i, step in enumerate(steps, start=1):
             unlock = f", có thể đạt {step.unlocks_star} sao" if step.unlocks_star else ""
-            further = (f" Bước sau, cho {step.further_star} sao: {step.further_label}." if step.further_label else "")
-            lines.append(f"{i}. Tiêu chí {step.criterion_number} {step.criterion_label}: {step.to_label} "
-                         f"(+{step.points_gained} điểm{unlock}).{further}")
+            further = f" Bước sau, cho {step.further_star} sao: {step.further_label}." if step.further_label else ""
+            lines.append(
+                f"{i}. Tiêu chí {step.criterion_number} {step.criterion_label}: {step.to_label} "
+                f"(+{step.points_gained} điểm{unlock}).{further}"
+            )
     lines.append(f"Nguồn: {quick.citation}.")
     lines.append(quick.note)
     return "\n".join(lines)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from typing import AsyncIterator
 
 from fastapi import FastAPI
 from fastapi.exceptions import RequestValidationError
@@ -20,8 +20,8 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from gateway import assist, selfassess
-from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.channels import web
+from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.channels.telegram.channel import TelegramChannel
 from gateway.channels.zalo.channel import ZaloChannel
 from gateway.conversation import Conversation
@@ -106,9 +106,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             status = await rasa.status()
         except RasaUnavailable as error:
-            return JSONResponse(
-                {"status": "not ready", "reason": f"Rasa: {error}", "channels": channels, **store}, 503
-            )
+            return JSONResponse({"status": "not ready", "reason": f"Rasa: {error}", "channels": channels, **store}, 503)
         model = str(status.get("model_file", ""))
         return JSONResponse({"status": "ready", "model": model, "channels": channels, **store})
 

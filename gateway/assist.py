@@ -54,7 +54,9 @@ def _authorize(request: Request) -> None:
         if not hmac.compare_digest(given.encode(), key.encode()):
             raise HTTPException(401, detail="Thiếu hoặc sai khóa truy cập (X-API-Key).")
     elif not _is_loopback(request.client.host if request.client else None):
-        raise HTTPException(403, detail="Trợ lý chỉ mở trên máy chủ nội bộ; hãy đặt OCOP_ASSIST_API_KEY để truy cập từ xa.")
+        raise HTTPException(
+            403, detail="Trợ lý chỉ mở trên máy chủ nội bộ; hãy đặt OCOP_ASSIST_API_KEY để truy cập từ xa."
+        )
 
 
 async def _detect_intent(request: Request, question: str) -> dict:
@@ -69,9 +71,12 @@ async def _detect_intent(request: Request, question: str) -> dict:
         return {"name": None, "confidence": None, "entities": [], "available": False}
     intent = parsed.get("intent") or {}
     entities = [e for e in parsed.get("entities") or [] if isinstance(e, dict)]
-    return {"name": intent.get("name"), "confidence": intent.get("confidence"),
-            "entities": [{"entity": e.get("entity"), "value": e.get("value")} for e in entities],
-            "available": True}
+    return {
+        "name": intent.get("name"),
+        "confidence": intent.get("confidence"),
+        "entities": [{"entity": e.get("entity"), "value": e.get("value")} for e in entities],
+        "available": True,
+    }
 
 
 @router.get("/assist", include_in_schema=False)
@@ -89,8 +94,12 @@ async def assist(body: AssistRequest, request: Request) -> dict:
     return {
         "question": question,
         "intent": intent,
-        "draft": {"text": answer.text, "citation": answer.citation, "confident": answer.confident,
-                  "buttons": answer.buttons},
+        "draft": {
+            "text": answer.text,
+            "citation": answer.citation,
+            "confident": answer.confident,
+            "buttons": answer.buttons,
+        },
         "passages": [
             {
                 "id": hit.chunk.id,

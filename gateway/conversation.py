@@ -21,13 +21,11 @@ from knowledge_base.hotline import hotline_message
 logger = logging.getLogger(__name__)
 
 EMPTY_REPLY = (
-    "Bạn chưa nhập nội dung. Vui lòng gõ câu hỏi về chương trình OCOP, "
-    "ví dụ: “Hồ sơ đăng ký OCOP gồm những gì?”"
+    "Bạn chưa nhập nội dung. Vui lòng gõ câu hỏi về chương trình OCOP, ví dụ: “Hồ sơ đăng ký OCOP gồm những gì?”"
 )
 NO_WORDS_REPLY = "Xin lỗi, tôi chỉ hiểu câu hỏi viết bằng chữ. Vui lòng gõ câu hỏi của bạn."
 NON_TEXT_REPLY = (
-    "Xin lỗi, tôi chưa xem được hình ảnh, nhãn dán, tệp hay tin nhắn thoại. "
-    "Vui lòng gõ câu hỏi của bạn bằng chữ."
+    "Xin lỗi, tôi chưa xem được hình ảnh, nhãn dán, tệp hay tin nhắn thoại. Vui lòng gõ câu hỏi của bạn bằng chữ."
 )
 EXPIRED_BUTTON_REPLY = "Lựa chọn này đã cũ. Vui lòng gõ lại câu hỏi của bạn."
 

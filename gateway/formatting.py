@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Callable
+from collections.abc import Callable
 
 TELEGRAM_TEXT_LIMIT = 4096
 ZALO_TEXT_LIMIT = 2000

@@ -88,9 +88,7 @@ async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> 
 async def validation_error(request: Request, error: RequestValidationError) -> JSONResponse:
     errors = jsonable_encoder(error.errors(), custom_encoder={bytes: lambda b: b.decode("utf-8", "replace")})
     if any(e.get("type") == "json_invalid" for e in errors):
-        return JSONResponse(
-            {"error": "Dữ liệu gửi lên không phải JSON hợp lệ.", "detail": errors}, status_code=400
-        )
+        return JSONResponse({"error": "Dữ liệu gửi lên không phải JSON hợp lệ.", "detail": errors}, status_code=400)
     return JSONResponse(
         {"error": "Yêu cầu thiếu trường bắt buộc hoặc có giá trị không hợp lệ.", "detail": errors},
         status_code=422,

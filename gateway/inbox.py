@@ -18,9 +18,9 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Awaitable, Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Awaitable, Callable, Mapping
 
 from sqlalchemy import bindparam, text
 
@@ -84,7 +84,11 @@ class Inbox:
         added = self._db.run(
             "INSERT INTO inbox (key, channel, sender, body, received_at) VALUES (:key, :channel, :sender, :body, :now) "
             "ON CONFLICT DO NOTHING",
-            key=f"{channel}:{key}", channel=channel, sender=sender, body=body, now=time.time(),
+            key=f"{channel}:{key}",
+            channel=channel,
+            sender=sender,
+            body=body,
+            now=time.time(),
         )
         return added == 1
 
@@ -112,8 +116,10 @@ class Inbox:
                 connection.execute(text("UPDATE inbox SET done = 1, body = '' WHERE id = :id"), {"id": item_id})
             for row in taken:
                 connection.execute(
-                    text("UPDATE inbox SET lease_until = :until, claimed_by = :owner, attempts = attempts + 1 "
-                         "WHERE id = :id"),
+                    text(
+                        "UPDATE inbox SET lease_until = :until, claimed_by = :owner, attempts = attempts + 1 "
+                        "WHERE id = :id"
+                    ),
                     {"until": now + self.lease_seconds, "owner": self.owner, "id": row.id},
                 )
         for item_id in given_up:
@@ -129,14 +135,13 @@ class Inbox:
         if self._held:
             self._db.run(
                 "UPDATE inbox SET lease_until = :until WHERE claimed_by = :owner AND done = 0",
-                until=time.time() + self.lease_seconds, owner=self.owner,
+                until=time.time() + self.lease_seconds,
+                owner=self.owner,
             )
 
     def release(self) -> None:
         """Give back the leases of unfinished updates (a stopping instance), so a peer takes them now."""
-        self._db.run(
-            "UPDATE inbox SET lease_until = NULL WHERE claimed_by = :owner AND done = 0", owner=self.owner
-        )
+        self._db.run("UPDATE inbox SET lease_until = NULL WHERE claimed_by = :owner AND done = 0", owner=self.owner)
 
     def prune(self) -> None:
         self._db.run("DELETE FROM inbox WHERE received_at < :oldest", oldest=time.time() - KEEP_SECONDS)

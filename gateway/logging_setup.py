@@ -7,7 +7,7 @@ Filters are attached to handlers (not loggers) so records propagated from any li
 from __future__ import annotations
 
 import logging
-from typing import Iterable
+from collections.abc import Iterable
 
 REDACTED = "[redacted]"
 _HANDLED_LOGGERS = ("", "uvicorn", "uvicorn.error", "uvicorn.access")

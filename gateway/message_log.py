@@ -37,7 +37,7 @@ def _hash(key: bytes, sender: str) -> str:
     return hmac.new(key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
 
 
-def open_message_log(database: Database, data_dir: Path) -> "MessageLog | DatabaseMessageLog":
+def open_message_log(database: Database, data_dir: Path) -> MessageLog | DatabaseMessageLog:
     """The shared table on PostgreSQL, else the JSON-lines file in `data_dir`."""
     return DatabaseMessageLog(database) if database.shared else MessageLog(data_dir)
 
@@ -49,7 +49,8 @@ class DatabaseMessageLog:
         self._db = database
         self._db.run(
             "INSERT INTO gateway_keys (name, value) VALUES (:name, :value) ON CONFLICT DO NOTHING",
-            name=KEY_NAME, value=secrets.token_bytes(32).hex(),
+            name=KEY_NAME,
+            value=secrets.token_bytes(32).hex(),
         )
         rows = self._db.rows("SELECT value FROM gateway_keys WHERE name = :name", name=KEY_NAME)
         self._key = bytes.fromhex(rows[0][0])
@@ -61,8 +62,12 @@ class DatabaseMessageLog:
         self._db.run(
             "INSERT INTO message_log (ts, channel, user_hash, direction, status, text) "
             "VALUES (:ts, :channel, :user, :direction, :status, :text)",
-            ts=round(time.time(), 3), channel=sender.split(":", 1)[0], user=self.user_hash(sender),
-            direction=direction, status=status, text=_storable(_clip(text)),
+            ts=round(time.time(), 3),
+            channel=sender.split(":", 1)[0],
+            user=self.user_hash(sender),
+            direction=direction,
+            status=status,
+            text=_storable(_clip(text)),
         )
 
 

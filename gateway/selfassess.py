@@ -50,7 +50,7 @@ STAR_BANDS = [{"star": star, "text": BAND_TEXT[star]} for star in (5, 4, 3, 2, 1
 
 
 class ScoreRequest(BaseModel):
-    sheet: str | int = Field(description="product-set id (\"mat_ong_nong_san_khac\") or number (1-26)")
+    sheet: str | int = Field(description='product-set id ("mat_ong_nong_san_khac") or number (1-26)')
     answers: dict[str, str] = Field(default_factory=dict, description="criterion id -> option id")
     conditions: list[str] = Field(default_factory=list, description="ids of disqualifying conditions that apply")
 
@@ -67,8 +67,9 @@ def _find_sheet(key: str | int) -> Sheet | None:
 
 
 def _unknown_sheet(key: Any, status: int) -> JSONResponse:
-    return _error(status, f"Không có bộ sản phẩm “{key}”. Hãy chọn một trong 26 bộ (số 1–26).",
-                  f"unknown product set {key!r}")
+    return _error(
+        status, f"Không có bộ sản phẩm “{key}”. Hãy chọn một trong 26 bộ (số 1–26).", f"unknown product set {key!r}"
+    )
 
 
 def star_mark(star: int | None) -> str | None:
@@ -82,54 +83,109 @@ def star_mark(star: int | None) -> str | None:
 def _criterion_json(sheet: Sheet, c: Criterion) -> dict:
     triggering = {o.triggers for o in c.options if o.triggers}
     return {
-        "id": c.id, "number": c.number, "label": c.label, "max": c.max, "part": c.part, "group": c.group,
-        "key": c.key, "question": c.question, "notes": list(c.notes),
-        "rules": [{"id": r.id, "kind": r.kind, "text": r.text, "triggered_by_option": r.id in triggering}
-                  for r in c.rules],
+        "id": c.id,
+        "number": c.number,
+        "label": c.label,
+        "max": c.max,
+        "part": c.part,
+        "group": c.group,
+        "key": c.key,
+        "question": c.question,
+        "notes": list(c.notes),
+        "rules": [
+            {"id": r.id, "kind": r.kind, "text": r.text, "triggered_by_option": r.id in triggering} for r in c.rules
+        ],
         "cases": [{"id": k, "label": label} for k, label in c.cases],
-        "applies_if": ({"criterion": c.applies_if[0], "number": sheet.criterion(c.applies_if[0]).number,
-                        "min_points": c.applies_if[1]} if c.applies_if else None),
-        "options": [{"id": o.id, "label": o.label, "short": o.button, "points": o.points, "min_star": o.min_star,
-                     "star_mark": star_mark(o.min_star), "implicit": o.implicit, "case": o.case,
-                     "triggers": o.triggers, "note": o.note, "official_points": o.official_points}
-                    for o in c.options],
+        "applies_if": (
+            {
+                "criterion": c.applies_if[0],
+                "number": sheet.criterion(c.applies_if[0]).number,
+                "min_points": c.applies_if[1],
+            }
+            if c.applies_if
+            else None
+        ),
+        "options": [
+            {
+                "id": o.id,
+                "label": o.label,
+                "short": o.button,
+                "points": o.points,
+                "min_star": o.min_star,
+                "star_mark": star_mark(o.min_star),
+                "implicit": o.implicit,
+                "case": o.case,
+                "triggers": o.triggers,
+                "note": o.note,
+                "official_points": o.official_points,
+            }
+            for o in c.options
+        ],
     }
 
 
 def _group_json(sheet: Sheet, g) -> dict:
-    return {"number": g.number, "label": g.label, "max": g.max,
-            "criteria": [_criterion_json(sheet, c) for c in g.criteria],
-            "groups": [_group_json(sheet, sub) for sub in g.groups]}
+    return {
+        "number": g.number,
+        "label": g.label,
+        "max": g.max,
+        "criteria": [_criterion_json(sheet, c) for c in g.criteria],
+        "groups": [_group_json(sheet, sub) for sub in g.groups],
+    }
 
 
 def _conditions_json(sheet: Sheet) -> list[dict]:
     """Conditions a producer can tick: the sheet's own, then criterion notes no option triggers by itself."""
     triggered = {o.triggers for c in sheet.criteria for o in c.options if o.triggers}
-    out = [{"id": r.id, "kind": r.kind, "text": r.text, "criterion_id": None, "criterion_number": None}
-           for r in sheet.disqualify]
+    out = [
+        {"id": r.id, "kind": r.kind, "text": r.text, "criterion_id": None, "criterion_number": None}
+        for r in sheet.disqualify
+    ]
     for c in sheet.criteria:
-        out += [{"id": r.id, "kind": r.kind, "text": r.text, "criterion_id": c.id, "criterion_number": c.number}
-                for r in c.rules if r.id not in triggered]
+        out += [
+            {"id": r.id, "kind": r.kind, "text": r.text, "criterion_id": c.id, "criterion_number": c.number}
+            for r in c.rules
+            if r.id not in triggered
+        ]
     return out
 
 
 def sheet_json(sheet: Sheet) -> dict:
     """The whole sheet as the page draws it."""
     return {
-        "id": sheet.id, "number": sheet.number, "name": sheet.name, "official_title": sheet.official_title,
-        "group": sheet.group, "group_name": group_name(sheet.group), "subgroup": sheet.subgroup,
-        "header": sheet.header, "notes": list(sheet.notes), "citation": sheet.citation, "max_total": sheet.max_total,
-        "parts": [{"id": p.id, "label": p.label, "max": p.max, "groups": [_group_json(sheet, g) for g in p.groups]}
-                  for p in sheet.parts],
+        "id": sheet.id,
+        "number": sheet.number,
+        "name": sheet.name,
+        "official_title": sheet.official_title,
+        "group": sheet.group,
+        "group_name": group_name(sheet.group),
+        "subgroup": sheet.subgroup,
+        "header": sheet.header,
+        "notes": list(sheet.notes),
+        "citation": sheet.citation,
+        "max_total": sheet.max_total,
+        "parts": [
+            {"id": p.id, "label": p.label, "max": p.max, "groups": [_group_json(sheet, g) for g in p.groups]}
+            for p in sheet.parts
+        ],
         "conditions": _conditions_json(sheet),
         "criteria_count": len(sheet.criteria),
-        "star_bands": STAR_BANDS, "band_citation": BAND_CITATION, "source": CITATION, "note": NOTE_COUNCIL,
+        "star_bands": STAR_BANDS,
+        "band_citation": BAND_CITATION,
+        "source": CITATION,
+        "note": NOTE_COUNCIL,
     }
 
 
 def _sheet_summary(sheet: Sheet) -> dict:
-    return {"number": sheet.number, "id": sheet.id, "name": sheet.name, "group": sheet.group,
-            "group_name": group_name(sheet.group), "subgroup": sheet.subgroup}
+    return {
+        "number": sheet.number,
+        "id": sheet.id,
+        "name": sheet.name,
+        "group": sheet.group,
+        "group_name": group_name(sheet.group),
+        "subgroup": sheet.subgroup,
+    }
 
 
 # ---------------------------------------------------------------- results as JSON
@@ -137,18 +193,37 @@ def _sheet_summary(sheet: Sheet) -> dict:
 
 def _cap_json(sheet: Sheet, cap: Cap) -> dict:
     number = sheet.criterion(cap.criterion_id).number if cap.criterion_id else None
-    return {"kind": cap.kind, "reason": cap.reason, "citation": cap.citation, "star": cap.star,
-            "criterion_id": cap.criterion_id, "criterion_number": number, "required_option": cap.required_option,
-            "rule_id": cap.rule_id}
+    return {
+        "kind": cap.kind,
+        "reason": cap.reason,
+        "citation": cap.citation,
+        "star": cap.star,
+        "criterion_id": cap.criterion_id,
+        "criterion_number": number,
+        "required_option": cap.required_option,
+        "rule_id": cap.rule_id,
+    }
 
 
 def _step_json(step: Step) -> dict:
-    return {"criterion_id": step.criterion_id, "criterion_number": step.criterion_number,
-            "criterion_label": step.criterion_label, "from_option": step.from_option, "to_option": step.to_option,
-            "to_label": step.to_label, "points_gained": step.points_gained, "total_after": step.total_after,
-            "star_before": step.star_before, "star_after": step.star_after, "unlocks_star": step.unlocks_star,
-            "meets_requirement": step.meets_requirement, "further_label": step.further_label,
-            "further_star": step.further_star, "citation": step.citation, "text": step.text}
+    return {
+        "criterion_id": step.criterion_id,
+        "criterion_number": step.criterion_number,
+        "criterion_label": step.criterion_label,
+        "from_option": step.from_option,
+        "to_option": step.to_option,
+        "to_label": step.to_label,
+        "points_gained": step.points_gained,
+        "total_after": step.total_after,
+        "star_before": step.star_before,
+        "star_after": step.star_after,
+        "unlocks_star": step.unlocks_star,
+        "meets_requirement": step.meets_requirement,
+        "further_label": step.further_label,
+        "further_star": step.further_star,
+        "citation": step.citation,
+        "text": step.text,
+    }
 
 
 def recognition_note(result: Result | QuickResult) -> str | None:
@@ -161,39 +236,71 @@ def result_json(sheet: Sheet, result: Result | QuickResult, plan: list[Step]) ->
     """One scoring result: in full mode the exact total and star, in quick mode also the range still open."""
     complete = isinstance(result, Result)
     points = result.points if complete else result.answered
-    parts = [{"id": p.id, "label": p.label, "max": p.max,
-              "points": sum(points.get(c.id, 0) for c in p.all_criteria()),
-              "answered": sum(1 for c in p.all_criteria() if c.id in points),
-              "criteria": sum(1 for _ in p.all_criteria())}
-             for p in sheet.parts]
+    parts = [
+        {
+            "id": p.id,
+            "label": p.label,
+            "max": p.max,
+            "points": sum(points.get(c.id, 0) for c in p.all_criteria()),
+            "answered": sum(1 for c in p.all_criteria() if c.id in points),
+            "criteria": sum(1 for _ in p.all_criteria()),
+        }
+        for p in sheet.parts
+    ]
     total = sum(part["points"] for part in parts)
     out = {
-        "sheet": _sheet_summary(sheet), "mode": result.mode, "complete": complete,
-        "answered": len(points), "criteria_count": len(sheet.criteria),
+        "sheet": _sheet_summary(sheet),
+        "mode": result.mode,
+        "complete": complete,
+        "answered": len(points),
+        "criteria_count": len(sheet.criteria),
         "unanswered": [] if complete else list(result.unanswered),
-        "points": points, "parts": parts, "total": total, "max_total": sheet.max_total,
+        "points": points,
+        "parts": parts,
+        "total": total,
+        "max_total": sheet.max_total,
         "caps": [_cap_json(sheet, cap) for cap in result.caps],
         "plan": [_step_json(step) for step in plan],
-        "summary": summary_text(result), "recognition_note": recognition_note(result),
-        "citation": result.citation, "source": CITATION,
-        "band_citation": BAND_CITATION, "note": NOTE_COUNCIL,
+        "summary": summary_text(result),
+        "recognition_note": recognition_note(result),
+        "citation": result.citation,
+        "source": CITATION,
+        "band_citation": BAND_CITATION,
+        "note": NOTE_COUNCIL,
     }
     if complete:
-        out.update(band_star=result.band_star, band_text=BAND_TEXT[result.band_star], star=result.star,
-                   star_label=result.star_label, disqualified=result.disqualified, range=None)
+        out.update(
+            band_star=result.band_star,
+            band_text=BAND_TEXT[result.band_star],
+            star=result.star,
+            star_label=result.star_label,
+            disqualified=result.disqualified,
+            range=None,
+        )
     else:
         low, high = result.low, result.high
         total_min, total_max = result.total_range
-        out.update(band_star=None, band_text=None, star=None, disqualified=high.disqualified,
-                   star_label=None, range={
-                       "total_min": total_min, "total_max": total_max,
-                       "star_min": low.star, "star_max": high.star,
-                       "star_min_label": low.star_label, "star_max_label": high.star_label,
-                       "star_likely": result.likely.star, "total_likely": result.likely.total,
-                       "likely_text": likely_text(result),
-                       "possible_disqualifiers": [{"id": r.id, "kind": r.kind, "text": r.text}
-                                                  for r in result.possible_disqualifiers],
-                   })
+        out.update(
+            band_star=None,
+            band_text=None,
+            star=None,
+            disqualified=high.disqualified,
+            star_label=None,
+            range={
+                "total_min": total_min,
+                "total_max": total_max,
+                "star_min": low.star,
+                "star_max": high.star,
+                "star_min_label": low.star_label,
+                "star_max_label": high.star_label,
+                "star_likely": result.likely.star,
+                "total_likely": result.likely.total,
+                "likely_text": likely_text(result),
+                "possible_disqualifiers": [
+                    {"id": r.id, "kind": r.kind, "text": r.text} for r in result.possible_disqualifiers
+                ],
+            },
+        )
     return out
 
 
@@ -209,9 +316,21 @@ async def selfassess_page() -> FileResponse:
 async def sheets() -> dict:
     """The 26 product sets in official order (from the index, without loading every sheet)."""
     entries = sorted(load_index()["product_sets"], key=lambda e: e["number"])
-    return {"sheets": [{"number": e["number"], "id": e["id"], "name": e["name"], "group": e["group"],
-                        "group_name": group_name(e["group"]), "subgroup": e["subgroup"]} for e in entries],
-            "source": CITATION, "note": NOTE_COUNCIL}
+    return {
+        "sheets": [
+            {
+                "number": e["number"],
+                "id": e["id"],
+                "name": e["name"],
+                "group": e["group"],
+                "group_name": group_name(e["group"]),
+                "subgroup": e["subgroup"],
+            }
+            for e in entries
+        ],
+        "source": CITATION,
+        "note": NOTE_COUNCIL,
+    }
 
 
 @router.get("/api/sheets/{key}")
@@ -227,17 +346,36 @@ async def sheet(key: str):
 async def match(q: str = "", limit: int = 5):
     """Candidate product sets for a product typed freely (with or without diacritics)."""
     if len(q) > MAX_QUERY_CHARS:
-        return _error(422, f"Tên sản phẩm quá dài (tối đa {MAX_QUERY_CHARS} ký tự).",
-                      f"q longer than {MAX_QUERY_CHARS} characters")
+        return _error(
+            422,
+            f"Tên sản phẩm quá dài (tối đa {MAX_QUERY_CHARS} ký tự).",
+            f"q longer than {MAX_QUERY_CHARS} characters",
+        )
     result = match_product(q, limit=max(1, min(limit, 26)))
-    return {"query": q, "ambiguous": result.ambiguous,
-            "candidates": [{"id": c.set_id, "number": c.number, "name": c.name, "group": c.group,
-                            "group_name": group_name(c.group), "score": c.score, "matched": list(c.matched)}
-                           for c in result.candidates]}
+    return {
+        "query": q,
+        "ambiguous": result.ambiguous,
+        "candidates": [
+            {
+                "id": c.set_id,
+                "number": c.number,
+                "name": c.name,
+                "group": c.group,
+                "group_name": group_name(c.group),
+                "score": c.score,
+                "matched": list(c.matched),
+            }
+            for c in result.candidates
+        ],
+    }
 
 
-@router.post("/api/score", openapi_extra={"requestBody": {
-    "required": True, "content": {"application/json": {"schema": ScoreRequest.model_json_schema()}}}})
+@router.post(
+    "/api/score",
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": ScoreRequest.model_json_schema()}}}
+    },
+)
 async def score_answers(request: Request):
     """Score answers against a sheet: full result when every criterion is answered, else the quick range."""
     raw = await request.body()
@@ -249,8 +387,9 @@ async def score_answers(request: Request):
         body = ScoreRequest.model_validate(data, strict=True)
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
-        return _error(422, "Dữ liệu gửi lên thiếu trường bắt buộc hoặc sai kiểu (cần sheet, answers, conditions).",
-                      problems)
+        return _error(
+            422, "Dữ liệu gửi lên thiếu trường bắt buộc hoặc sai kiểu (cần sheet, answers, conditions).", problems
+        )
     found = _find_sheet(body.sheet)
     if found is None:
         return _unknown_sheet(body.sheet, 422)
@@ -277,4 +416,3 @@ def _answer_error_vi(sheet: Sheet, body: ScoreRequest) -> str:
         if rid not in known:
             return f"Phiếu {sheet.number} không có điều kiện loại hồ sơ “{rid}”."
     return "Câu trả lời không khớp với phiếu đánh giá."
-

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import urlsplit
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -62,12 +62,13 @@ class Settings:
     def __post_init__(self) -> None:
         if self.telegram_mode not in TELEGRAM_MODES:
             raise SettingsError(f"OCOP_TELEGRAM_MODE must be one of {', '.join(TELEGRAM_MODES)}")
-        if self.telegram_enabled and self.telegram_mode == "webhook" and not _TELEGRAM_SECRET.fullmatch(
-            self.telegram_webhook_secret
+        if (
+            self.telegram_enabled
+            and self.telegram_mode == "webhook"
+            and not _TELEGRAM_SECRET.fullmatch(self.telegram_webhook_secret)
         ):
             raise SettingsError(
-                "OCOP_TELEGRAM_WEBHOOK_SECRET is required in webhook mode "
-                "(1-256 characters: letters, digits, _ and -)"
+                "OCOP_TELEGRAM_WEBHOOK_SECRET is required in webhook mode (1-256 characters: letters, digits, _ and -)"
             )
         if min(self.rasa_timeout, self.max_message_chars, self.zalo_timestamp_window, self.inbox_lease) <= 0:
             raise SettingsError("timeouts, windows and limits must be positive")
@@ -91,7 +92,7 @@ class Settings:
         return values + [password] if password else values
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Settings":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Build settings from `environ` (default: the process environment)."""
         env = os.environ if environ is None else environ
 

@@ -1,11 +1,11 @@
 """Command line for the knowledge base.
 
-    python -m knowledge_base build [--force]
-    python -m knowledge_base inspect
-    python -m knowledge_base ask "hồ sơ gồm những gì" [--backend bm25|dense|hybrid] [-k 5] [--intent ask_dossier]
-    python -m knowledge_base answer "hồ sơ gồm những gì" [--intent ...] [--max-chars 2000]
-    python -m knowledge_base eval [--gold tests/retrieval/gold.yml] [--misses]
-    python -m knowledge_base calibrate [--target 0.9]   # confidence threshold for the current embedder
+python -m knowledge_base build [--force]
+python -m knowledge_base inspect
+python -m knowledge_base ask "hồ sơ gồm những gì" [--backend bm25|dense|hybrid] [-k 5] [--intent ask_dossier]
+python -m knowledge_base answer "hồ sơ gồm những gì" [--intent ...] [--max-chars 2000]
+python -m knowledge_base eval [--gold tests/retrieval/gold.yml] [--misses]
+python -m knowledge_base calibrate [--target 0.9]   # confidence threshold for the current embedder
 """
 
 from __future__ import annotations
@@ -26,8 +26,10 @@ def _build(args, settings: KBSettings) -> int:
         print(f"Index is up to date: {settings.index_dir}")
         return 0
     manifest = (build_index if args.force else ensure_index)(settings, IndexParams(), progress=True)
-    print(f"Built {manifest['chunk_count']} chunks from {len(manifest['documents'])} documents "
-          f"in {manifest['build_seconds']} s -> {settings.index_dir}")
+    print(
+        f"Built {manifest['chunk_count']} chunks from {len(manifest['documents'])} documents "
+        f"in {manifest['build_seconds']} s -> {settings.index_dir}"
+    )
     return 0
 
 
@@ -37,8 +39,10 @@ def _inspect(args, settings: KBSettings) -> int:
 
     retriever = get_retriever("hybrid", settings)
     manifest = retriever.index.manifest
-    print(f"Index: {settings.index_dir} ({index_size_bytes(settings.index_dir) / 1024:.0f} KiB), "
-          f"built {manifest['built_at']} in {manifest['build_seconds']} s")
+    print(
+        f"Index: {settings.index_dir} ({index_size_bytes(settings.index_dir) / 1024:.0f} KiB), "
+        f"built {manifest['built_at']} in {manifest['build_seconds']} s"
+    )
     print(f"Embedding model: {manifest['embedding_model']} (dim {manifest['embedding_dim']})")
     print(f"Parameters: {manifest['params']}")
     per_doc = Counter(c.doc_id for c in retriever.index.chunks)
@@ -71,8 +75,10 @@ def _answer(args, settings: KBSettings) -> int:
 
     answer = answer_question(args.question, intent=args.intent, max_chars=args.max_chars)
     print(answer.text)
-    print(f"\n[confident={answer.confident}] buttons: " + ", ".join(
-        f"{b['title']} ({b['payload']})" for b in answer.buttons))
+    print(
+        f"\n[confident={answer.confident}] buttons: "
+        + ", ".join(f"{b['title']} ({b['payload']})" for b in answer.buttons)
+    )
     return 0
 
 
@@ -104,11 +110,15 @@ def _calibrate(args, settings: KBSettings) -> int:
     print("| threshold | out-of-scope refused | in-scope refused |\n|---|---|---|")
     for step in range(30, 56, 2):
         threshold = step / 100
-        print(f"| {threshold:.2f} | {sum(c < threshold for c in out_scope) / len(out_scope):.3f} "
-              f"| {sum(c < threshold for c in in_scope) / len(in_scope):.3f} |")
+        print(
+            f"| {threshold:.2f} | {sum(c < threshold for c in out_scope) / len(out_scope):.3f} "
+            f"| {sum(c < threshold for c in in_scope) / len(in_scope):.3f} |"
+        )
     suggested = suggest_threshold(in_scope, out_scope, args.target)
-    print(f"\nSuggested threshold (refuses >= {args.target:.0%} of out-of-scope questions): {suggested:.2f}; "
-          f"in use: {confidence_threshold():.2f} (set OCOP_KB_MIN_CONFIDENCE to change it)")
+    print(
+        f"\nSuggested threshold (refuses >= {args.target:.0%} of out-of-scope questions): {suggested:.2f}; "
+        f"in use: {confidence_threshold():.2f} (set OCOP_KB_MIN_CONFIDENCE to change it)"
+    )
     return 0
 
 
@@ -137,8 +147,14 @@ def main(argv: list[str] | None = None) -> int:
     calibrate.add_argument("--gold", default=str(GOLD_PATH))
     calibrate.add_argument("--target", type=float, default=0.9, help="share of out-of-scope questions to refuse")
     args = parser.parse_args(argv)
-    handler = {"build": _build, "inspect": _inspect, "ask": _ask, "answer": _answer, "eval": _eval,
-               "calibrate": _calibrate}[args.command]
+    handler = {
+        "build": _build,
+        "inspect": _inspect,
+        "ask": _ask,
+        "answer": _answer,
+        "eval": _eval,
+        "calibrate": _calibrate,
+    }[args.command]
     return handler(args, KBSettings.from_env())
 
 

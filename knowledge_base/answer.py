@@ -34,14 +34,17 @@ CONFIDENCE_THRESHOLD = 0.44
 # Budget for the direct answer before the citation (channels may cut further with max_chars).
 BODY_CHARS = 700
 
-NOT_SURE = ("Xin lỗi, tôi chưa tìm thấy thông tin đủ chắc chắn để trả lời câu hỏi này "
-            "trong các văn bản về OCOP mà tôi có.")
-OUTSIDE = ("Câu hỏi này nằm ngoài phạm vi các quyết định về Chương trình OCOP mà tôi dựa vào để trả lời, "
-           "nên tôi không trả lời đoán. Tôi tư vấn về OCOP: điều kiện tham gia, nhóm sản phẩm, hồ sơ, quy trình "
-           "đánh giá, tiêu chí và hạng sao.")
+NOT_SURE = (
+    "Xin lỗi, tôi chưa tìm thấy thông tin đủ chắc chắn để trả lời câu hỏi này trong các văn bản về OCOP mà tôi có."
+)
+OUTSIDE = (
+    "Câu hỏi này nằm ngoài phạm vi các quyết định về Chương trình OCOP mà tôi dựa vào để trả lời, "
+    "nên tôi không trả lời đoán. Tôi tư vấn về OCOP: điều kiện tham gia, nhóm sản phẩm, hồ sơ, quy trình "
+    "đánh giá, tiêu chí và hạng sao."
+)
 # At most this many questions of one message are answered, each under its own heading.
 MAX_QUESTIONS = 3
-EMPTY_QUESTION = "Anh/chị vui lòng nhập câu hỏi về chương trình OCOP (ví dụ: \"hồ sơ OCOP gồm những gì?\")."
+EMPTY_QUESTION = 'Anh/chị vui lòng nhập câu hỏi về chương trình OCOP (ví dụ: "hồ sơ OCOP gồm những gì?").'
 
 # Follow-up suggestions per topic: (button title, intent).
 _FOLLOW_UPS: dict[str, list[tuple[str, str]]] = {
@@ -156,8 +159,7 @@ def _superseded_note(chunk: Chunk, body: str) -> str:
         return ""
     if chunk.validity == "superseded":
         replaced = f", đã được thay thế bởi {chunk.superseded_by}" if chunk.superseded_by else ""
-        return (f"Lưu ý: {chunk.decision or 'văn bản này'} đã hết hiệu lực{replaced}. "
-                + legal.sentence("applies_from"))
+        return f"Lưu ý: {chunk.decision or 'văn bản này'} đã hết hiệu lực{replaced}. " + legal.sentence("applies_from")
     if chunk.validity == "programme":
         return f"Lưu ý: {chunk.decision or 'văn bản này'} phê duyệt một giai đoạn của chương trình đã kết thúc."
     return ""
@@ -165,8 +167,9 @@ def _superseded_note(chunk: Chunk, body: str) -> str:
 
 def _buttons(chunk: Chunk, intent: str | None) -> list[dict]:
     asked = INTENT_TOPICS.get(intent or "")
-    topic = next((t for t in chunk.topics if t in _FOLLOW_UPS and t != asked), None) or \
-        next((t for t in chunk.topics if t in _FOLLOW_UPS), "tong_quan")
+    topic = next((t for t in chunk.topics if t in _FOLLOW_UPS and t != asked), None) or next(
+        (t for t in chunk.topics if t in _FOLLOW_UPS), "tong_quan"
+    )
     buttons, seen = [], {intent}
     for title, follow in _FOLLOW_UPS[topic]:
         if follow not in seen:
@@ -218,8 +221,13 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
     return Answer(body, best.citation(), _buttons(best, intent), True, hits, _superseded_note(best, body))
 
 
-def answer_question(text: str, intent: str | None = None, entities=None, max_chars: int | None = None,
-                    retriever: Retriever | None = None) -> Answer:
+def answer_question(
+    text: str,
+    intent: str | None = None,
+    entities=None,
+    max_chars: int | None = None,
+    retriever: Retriever | None = None,
+) -> Answer:
     """A cited answer to every question of ``text`` (see module docstring); ``confident`` is False on refusal.
 
     ``retriever`` defaults to the process-wide hybrid retriever (another one is for measurements)."""
@@ -234,8 +242,14 @@ def answer_question(text: str, intent: str | None = None, entities=None, max_cha
         whole = _answer_one(message, intent, entities, retriever)
         if not whole.confident:
             return _not_sure(whole.hits, max_chars, intent)
-        return Answer(_fit([whole.text, whole.citation, whole.note], max_chars), whole.citation, whole.buttons,
-                      True, whole.hits, whole.note)
+        return Answer(
+            _fit([whole.text, whole.citation, whole.note], max_chars),
+            whole.citation,
+            whole.buttons,
+            True,
+            whole.hits,
+            whole.note,
+        )
     parts, seen = [], set()
     for question, answer in found:
         if answer.text not in seen:  # two questions answered by the same entry are answered once

@@ -62,10 +62,18 @@ def load_items(path: Path) -> list[Item]:
     items = []
     for raw in yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []:
         try:
-            item = Item(str(raw["id"]), str(raw["question"]), str(raw.get("origin", "")), bool(raw.get("real")),
-                        str(raw["style"]), str(raw["topic"]), str(raw.get("expect", "answer")),
-                        tuple(_alternatives(f) for f in raw.get("must") or ()),
-                        tuple(a for f in raw.get("must_not") or () for a in _alternatives(f)), str(raw["split"]))
+            item = Item(
+                str(raw["id"]),
+                str(raw["question"]),
+                str(raw.get("origin", "")),
+                bool(raw.get("real")),
+                str(raw["style"]),
+                str(raw["topic"]),
+                str(raw.get("expect", "answer")),
+                tuple(_alternatives(f) for f in raw.get("must") or ()),
+                tuple(a for f in raw.get("must_not") or () for a in _alternatives(f)),
+                str(raw["split"]),
+            )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"malformed evaluation item {raw!r:.80}: {exc}") from exc
         if item.style not in STYLES or item.split not in SPLITS or item.expect not in EXPECTS or not item.must:
@@ -79,8 +87,10 @@ def _opening(text: str, size: int = 48) -> str:
 
 
 def markers_from(refusal_texts: list[str], non_answer_texts: list[str]) -> Markers:
-    return Markers(tuple(_opening(t) for t in refusal_texts if t.strip()),
-                   tuple(_opening(t) for t in non_answer_texts if t.strip()))
+    return Markers(
+        tuple(_opening(t) for t in refusal_texts if t.strip()),
+        tuple(_opening(t) for t in non_answer_texts if t.strip()),
+    )
 
 
 def score_reply(item: Item, reply: str, markers: Markers) -> str:
@@ -151,16 +161,24 @@ def report(results: list[tuple[Item, str, str]], latencies: list[float], misses:
     pairs = [(item, outcome) for item, outcome, _ in results]
     items = [item for item, _ in pairs]
     lines = [f"{len(items)} questions (set {fingerprint(items)}), holdout share {holdout_share(items):.2f}", ""]
-    for title, key in (("split", lambda i: i.split), ("topic", lambda i: i.topic), ("style", lambda i: i.style),
-                       ("wording", lambda i: "real" if i.real else "written")):
+    for title, key in (
+        ("split", lambda i: i.split),
+        ("topic", lambda i: i.topic),
+        ("style", lambda i: i.style),
+        ("wording", lambda i: "real" if i.real else "written"),
+    ):
         lines += [format_table(title, table(pairs, key)), ""]
     if latencies:
-        lines.append(f"reply latency: p50 {statistics.median(latencies):.0f} ms, "
-                     f"p95 {percentile(latencies, 0.95):.0f} ms")
+        lines.append(
+            f"reply latency: p50 {statistics.median(latencies):.0f} ms, p95 {percentile(latencies, 0.95):.0f} ms"
+        )
     for item, outcome, reply in [r for r in results if r[1] != "correct"][:misses]:
-        lines += ["", f"[{outcome}] {item.id} ({item.split}, {item.topic}, {item.style}) {item.question}",
-                  f"  must: {' / '.join('|'.join(a) for a in item.must)}",
-                  "  reply: " + reply.replace("\n", " ")[:500]]
+        lines += [
+            "",
+            f"[{outcome}] {item.id} ({item.split}, {item.topic}, {item.style}) {item.question}",
+            f"  must: {' / '.join('|'.join(a) for a in item.must)}",
+            "  reply: " + reply.replace("\n", " ")[:500],
+        ]
     return "\n".join(lines)
 
 
@@ -188,8 +206,11 @@ def format_table(title: str, rows: dict[str, Counter]) -> str:
     lines = [header, "-" * len(header)]
     for name in sorted(rows, key=lambda n: (n == "all", n)):
         counts = rows[name]
-        lines.append(f"{name:<16}" + "".join(f"{counts[o]:>10}" for o in OUTCOMES) +
-                     f"{sum(counts.values()):>6}{100 * share(counts):>9.1f}%")
+        lines.append(
+            f"{name:<16}"
+            + "".join(f"{counts[o]:>10}" for o in OUTCOMES)
+            + f"{sum(counts.values()):>6}{100 * share(counts):>9.1f}%"
+        )
     return "\n".join(lines)
 
 

@@ -62,8 +62,12 @@ class Verdict:
 
     def message(self) -> str:
         if self.eligible:
-            lines = ["✅ Theo các thông tin bạn cung cấp, cơ sở và sản phẩm của bạn đủ điều kiện đăng ký đánh giá, phân hạng OCOP."]
-            lines.append("Bước tiếp theo: chuẩn bị Phiếu đăng ký (Mẫu số 01) và Báo cáo tự đánh giá (Mẫu số 02), nộp tại UBND cấp xã.")
+            lines = [
+                "✅ Theo các thông tin bạn cung cấp, cơ sở và sản phẩm của bạn đủ điều kiện đăng ký đánh giá, phân hạng OCOP."
+            ]
+            lines.append(
+                "Bước tiếp theo: chuẩn bị Phiếu đăng ký (Mẫu số 01) và Báo cáo tự đánh giá (Mẫu số 02), nộp tại UBND cấp xã."
+            )
         else:
             lines = ["⚠️ Hiện chưa đủ điều kiện đăng ký OCOP, vì:"]
             lines += [f"- {reason}" for reason in self.reasons]

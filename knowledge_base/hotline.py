@@ -29,8 +29,7 @@ def _defaults() -> dict:
 
 def hotline() -> Hotline:
     """Hotline details: ``OCOP_HOTLINE_<FIELD>`` when set, else the packaged defaults."""
-    values = {key: os.environ.get(f"OCOP_HOTLINE_{key.upper()}", "").strip() or _defaults()[key]
-              for key in _FIELDS}
+    values = {key: os.environ.get(f"OCOP_HOTLINE_{key.upper()}", "").strip() or _defaults()[key] for key in _FIELDS}
     return Hotline(**values)
 
 

@@ -28,7 +28,7 @@ class Decision:
 
     @property
     def cited(self) -> str:
-        """"QĐ 26/2026/QĐ-TTg ngày 22/5/2026"."""
+        """ "QĐ 26/2026/QĐ-TTg ngày 22/5/2026"."""
         return f"{self.number} ngày {self.date}" if self.date else self.number
 
 
@@ -46,8 +46,9 @@ def current_decision() -> Decision:
     for path in sorted(DOCUMENTS_DIR.glob("*.md")):
         meta = front_matter(path)
         if meta.get("kind") == "decision" and meta.get("validity") == "current":
-            found.append(Decision(str(meta["decision"]), str(meta.get("decision_date") or ""),
-                                  str(meta.get("id") or path.stem)))
+            found.append(
+                Decision(str(meta["decision"]), str(meta.get("decision_date") or ""), str(meta.get("id") or path.stem))
+            )
     if len(found) != 1:
         raise LookupError(f"expected one current decision document in {DOCUMENTS_DIR}, found {len(found)}")
     return found[0]

@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 
 from knowledge_base import legal
 from knowledge_base.scoring import Criterion, Sheet, get_sheet, load_index, match_product
@@ -46,63 +46,269 @@ from knowledge_base.textnorm import fold, normalize
 # "của" not "cua", "hỏi" not "hồi", "tiêu chí" not "tiêu". Written with diacritics; a question typed without
 # any diacritics also drops their folded forms.
 QUESTION_PHRASES = (
-    "sản phẩm", "tham gia", "tiêu chí", "tiêu chuẩn", "yêu cầu", "tối thiểu", "điều kiện", "giấy phép", "giấy tờ",
-    "chứng nhận", "phân hạng", "đánh giá", "cho hỏi", "như thế nào", "thế nào", "bao nhiêu", "nhãn hiệu", "cảm ơn",
-    "những gì", "phân nhóm", "bộ tiêu chí", "bộ sản phẩm", "phiếu chấm", "gồm",
-    "gom nhung", "gom may", "gom bao", "gom cac", "gom co",  # bare "gom" is "gốm" unless it lists: "gồm những"
-    "thuộc", "nhóm", "bộ", "phiếu", "nào", "gì", "cần", "để", "đạt", "lên", "sao", "của", "cho", "hỏi", "là", "được",
-    "muốn", "làm", "thì", "ạ", "phải", "vào", "loại", "ocop", "mình", "tôi", "em", "anh", "chị", "bên", "có",
-    "không", "và", "với", "ở", "về", "mỗi", "xã", "một", "số", "ngành", "hàng", "xếp", "nằm", "trong",
+    "sản phẩm",
+    "tham gia",
+    "tiêu chí",
+    "tiêu chuẩn",
+    "yêu cầu",
+    "tối thiểu",
+    "điều kiện",
+    "giấy phép",
+    "giấy tờ",
+    "chứng nhận",
+    "phân hạng",
+    "đánh giá",
+    "cho hỏi",
+    "như thế nào",
+    "thế nào",
+    "bao nhiêu",
+    "nhãn hiệu",
+    "cảm ơn",
+    "những gì",
+    "phân nhóm",
+    "bộ tiêu chí",
+    "bộ sản phẩm",
+    "phiếu chấm",
+    "gồm",
+    "gom nhung",
+    "gom may",
+    "gom bao",
+    "gom cac",
+    "gom co",  # bare "gom" is "gốm" unless it lists: "gồm những"
+    "thuộc",
+    "nhóm",
+    "bộ",
+    "phiếu",
+    "nào",
+    "gì",
+    "cần",
+    "để",
+    "đạt",
+    "lên",
+    "sao",
+    "của",
+    "cho",
+    "hỏi",
+    "là",
+    "được",
+    "muốn",
+    "làm",
+    "thì",
+    "ạ",
+    "phải",
+    "vào",
+    "loại",
+    "ocop",
+    "mình",
+    "tôi",
+    "em",
+    "anh",
+    "chị",
+    "bên",
+    "có",
+    "không",
+    "và",
+    "với",
+    "ở",
+    "về",
+    "mỗi",
+    "xã",
+    "một",
+    "số",
+    "ngành",
+    "hàng",
+    "xếp",
+    "nằm",
+    "trong",
 )
 # Common phrases that contain a product keyword but do not name a product ("hành trình" is not "hành"). Removed
 # like the question words; a question typed without any diacritics also drops their folded forms ("kiem tra" is
 # not "trà", "dao tao" not "đào", "lan dau" not "lan").
 NOT_PRODUCT_PHRASES = (
     # hành (set 10)
-    "hành trình", "hành chính", "thực hành", "tiến hành", "ban hành", "phát hành", "hành vi", "hành động",
-    "hành nghề", "vận hành", "điều hành", "thi hành", "chấp hành", "hiện hành", "lưu hành", "hành lang", "hành lý",
-    "hành khách", "song hành", "cử hành",
+    "hành trình",
+    "hành chính",
+    "thực hành",
+    "tiến hành",
+    "ban hành",
+    "phát hành",
+    "hành vi",
+    "hành động",
+    "hành nghề",
+    "vận hành",
+    "điều hành",
+    "thi hành",
+    "chấp hành",
+    "hiện hành",
+    "lưu hành",
+    "hành lang",
+    "hành lý",
+    "hành khách",
+    "song hành",
+    "cử hành",
     # tiêu (set 10)
-    "tiêu thụ", "tiêu dùng", "chi tiêu", "tiêu biểu", "mục tiêu", "chỉ tiêu", "tiêu đề", "tiêu cực", "tiêu hóa",
-    "tiêu điểm", "tiêu hủy",
+    "tiêu thụ",
+    "tiêu dùng",
+    "chi tiêu",
+    "tiêu biểu",
+    "mục tiêu",
+    "chỉ tiêu",
+    "tiêu đề",
+    "tiêu cực",
+    "tiêu hóa",
+    "tiêu điểm",
+    "tiêu hủy",
     # muối, hồi (set 10)
-    "muối mặt", "phản hồi", "hồi đáp", "hồi âm", "hồi phục", "hồi trước",
+    "muối mặt",
+    "phản hồi",
+    "hồi đáp",
+    "hồi âm",
+    "hồi phục",
+    "hồi trước",
     # mật (set 4)
-    "mật khẩu", "bí mật", "bảo mật", "mật độ", "mật thiết", "thân mật",
+    "mật khẩu",
+    "bí mật",
+    "bảo mật",
+    "mật độ",
+    "mật thiết",
+    "thân mật",
     # gạo (set 3), chè, trà (set 11), rượu (set 14), vang (set 15)
-    "gạo cội", "chè chén", "rượu chè", "kiểm tra", "tra cứu", "thanh tra", "điều tra", "trả lời",
-    "trả tiền", "vang danh", "vang dội", "tiếng vang",
+    "gạo cội",
+    "chè chén",
+    "rượu chè",
+    "kiểm tra",
+    "tra cứu",
+    "thanh tra",
+    "điều tra",
+    "trả lời",
+    "trả tiền",
+    "vang danh",
+    "vang dội",
+    "tiếng vang",
     # nhãn, cam (set 1); "cá nhân", "công nhận" are not nhãn when typed without diacritics
-    "nhãn mác", "nhãn hàng", "nhãn hàng hóa", "ghi nhãn", "dán nhãn", "tem nhãn", "nhãn sản phẩm", "cá nhân",
-    "công nhận", "cam kết", "cam đoan",
+    "nhãn mác",
+    "nhãn hàng",
+    "nhãn hàng hóa",
+    "ghi nhãn",
+    "dán nhãn",
+    "tem nhãn",
+    "nhãn sản phẩm",
+    "cá nhân",
+    "công nhận",
+    "cam kết",
+    "cam đoan",
     # tương (set 9), ngan (set 2), chả (set 8)
-    "tương tự", "tương đương", "tương ứng", "tương lai", "tương đối", "tương tác", "tương thích", "tương trợ",
-    "ngân hàng", "ngân sách", "chả biết", "chả hiểu",
+    "tương tự",
+    "tương đương",
+    "tương ứng",
+    "tương lai",
+    "tương đối",
+    "tương tác",
+    "tương thích",
+    "tương trợ",
+    "ngân hàng",
+    "ngân sách",
+    "chả biết",
+    "chả hiểu",
     # hoa, lan, mai, đào, si (sets 23–24): hoa hồng as a commission, hóa/lần/thương mại/đào tạo without diacritics
-    "hoa hồng cho đại lý", "hoa hồng đại lý", "hoa hồng bán hàng", "tiền hoa hồng", "hưởng hoa hồng",
-    "ăn hoa hồng", "nhận hoa hồng", "chia hoa hồng", "trả hoa hồng", "mức hoa hồng", "chiết khấu hoa hồng",
-    "hoa hồng cho cộng tác viên", "hàng hóa", "văn hóa", "hóa đơn", "hóa chất", "số hóa", "lần đầu", "mấy lần",
-    "nhiều lần", "lần này", "lần thứ", "lần sau", "lan tỏa", "lan truyền", "lan rộng", "thương mại", "ngày mai",
-    "đào tạo", "bán sỉ", "giá sỉ", "bác sĩ",
+    "hoa hồng cho đại lý",
+    "hoa hồng đại lý",
+    "hoa hồng bán hàng",
+    "tiền hoa hồng",
+    "hưởng hoa hồng",
+    "ăn hoa hồng",
+    "nhận hoa hồng",
+    "chia hoa hồng",
+    "trả hoa hồng",
+    "mức hoa hồng",
+    "chiết khấu hoa hồng",
+    "hoa hồng cho cộng tác viên",
+    "hàng hóa",
+    "văn hóa",
+    "hóa đơn",
+    "hóa chất",
+    "số hóa",
+    "lần đầu",
+    "mấy lần",
+    "nhiều lần",
+    "lần này",
+    "lần thứ",
+    "lần sau",
+    "lan tỏa",
+    "lan truyền",
+    "lan rộng",
+    "thương mại",
+    "ngày mai",
+    "đào tạo",
+    "bán sỉ",
+    "giá sỉ",
+    "bác sĩ",
     # tranh, sứ, chiếu, bạc (set 21); khăn, vải, lụa, lanh (set 22); son (set 19)
-    "cạnh tranh", "tranh chấp", "tranh thủ", "đấu tranh", "tranh luận", "sử dụng", "lịch sử", "sứ mệnh",
-    "tham chiếu", "đối chiếu", "chiếu theo", "chiếu sáng", "trình chiếu", "tiền bạc", "khó khăn", "khan hiếm",
-    "vai trò", "lựa chọn", "lãnh đạo", "lãnh thổ", "lành mạnh", "sơn la", "lạng sơn",
+    "cạnh tranh",
+    "tranh chấp",
+    "tranh thủ",
+    "đấu tranh",
+    "tranh luận",
+    "sử dụng",
+    "lịch sử",
+    "sứ mệnh",
+    "tham chiếu",
+    "đối chiếu",
+    "chiếu theo",
+    "chiếu sáng",
+    "trình chiếu",
+    "tiền bạc",
+    "khó khăn",
+    "khan hiếm",
+    "vai trò",
+    "lựa chọn",
+    "lãnh đạo",
+    "lãnh thổ",
+    "lành mạnh",
+    "sơn la",
+    "lạng sơn",
 )
 # Topics that belong to the documents even with a product named. Matched as whole words; a word typed with
 # diacritics must agree with them ("thuê" is not "thuế"), one typed without matches any ("thue" is both).
 OTHER_TOPIC_PHRASES = (
-    "hồ sơ", "thủ tục", "nộp", "ở đâu", "bao lâu", "hỗ trợ", "kinh phí", "thời hạn", "gia hạn", "thu hồi",
-    "đánh giá lại", "quy trình", "mẫu số", "lợi ích", "quyền lợi",
-    "hội đồng", "hiệu lực", "hết hạn", "còn hạn", "cấp lại", "thuế", "vay vốn", "cho vay", "khoản vay", "lãi suất",
-    "tín dụng", "ngân hàng", "xuất khẩu", "nhập khẩu", "xúc tiến", "thẩm định",
+    "hồ sơ",
+    "thủ tục",
+    "nộp",
+    "ở đâu",
+    "bao lâu",
+    "hỗ trợ",
+    "kinh phí",
+    "thời hạn",
+    "gia hạn",
+    "thu hồi",
+    "đánh giá lại",
+    "quy trình",
+    "mẫu số",
+    "lợi ích",
+    "quyền lợi",
+    "hội đồng",
+    "hiệu lực",
+    "hết hạn",
+    "còn hạn",
+    "cấp lại",
+    "thuế",
+    "vay vốn",
+    "cho vay",
+    "khoản vay",
+    "lãi suất",
+    "tín dụng",
+    "ngân hàng",
+    "xuất khẩu",
+    "nhập khẩu",
+    "xúc tiến",
+    "thẩm định",
 )
 # Running the business rather than taking part: retrieved unless the question says it is about taking part.
 BUSINESS_PHRASES = ("kinh doanh", "thành lập", "đăng ký doanh nghiệp", "mở cơ sở", "mở cửa hàng")
 PARTICIPATION_PHRASES = ("tham gia", "ocop", "công nhận", "đánh giá", "phân hạng")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _phrase_words(phrases: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], tuple[str, ...]], ...]:
     """Each phrase's words as written and folded, computed once per phrase list."""
     return tuple((tuple(p.split()), tuple(fold(w) for w in p.split())) for p in phrases)
@@ -116,21 +322,27 @@ def _says(question: str, phrases: tuple[str, ...]) -> bool:
     for wanted, wanted_bare in _phrase_words(phrases):
         n = len(wanted)
         for i in range(len(words) - n + 1):
-            if all(w == p or (w == b and b == pb)
-                   for w, b, p, pb in zip(words[i:i + n], bare[i:i + n], wanted, wanted_bare)):
+            if all(
+                w == p or (w == b and b == pb)
+                for w, b, p, pb in zip(words[i : i + n], bare[i : i + n], wanted, wanted_bare)
+            ):
                 return True
     return False
 
 
-_GROUP_RE = re.compile(r"\b(?:thuoc|nam trong|xep vao|la)\s+(?:(?:nhom|bo|loai|phan nhom|nganh)\b.*\b(?:nao|gi|may)\b"
-                       r"|bo so may)|\b(?:nhom|bo|phan nhom)\s+(?:san pham\s+)?(?:nao|gi|may|so may)\b")
+_GROUP_RE = re.compile(
+    r"\b(?:thuoc|nam trong|xep vao|la)\s+(?:(?:nhom|bo|loai|phan nhom|nganh)\b.*\b(?:nao|gi|may)\b"
+    r"|bo so may)|\b(?:nhom|bo|phan nhom)\s+(?:san pham\s+)?(?:nao|gi|may|so may)\b"
+)
 _NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|giay to)\b")
 _STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang)\s+([1-5])\s*(?:sao|\*)")
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
 _SHEET_RE = re.compile(r"\b(?:bo|phieu)\s+(?:san pham\s+|tieu chi\s+)?(?:so\s+)?(\d{1,2})\b")
 # "mật ong có được làm OCOP không", "lan hồ điệp tham gia OCOP được không", "cá koi có làm OCOP được không"
-_YESNO_RE = re.compile(r"\bco\s+(?:the\s+)?(?:duoc|lam|tham gia|dang ky|cong nhan)\b.*\b(?:khong|ko)\b"
-                       r"|\b(?:lam|tham gia|dang ky|cong nhan|la)\b.*\bduoc\s+(?:khong|ko)\b")
+_YESNO_RE = re.compile(
+    r"\bco\s+(?:the\s+)?(?:duoc|lam|tham gia|dang ky|cong nhan)\b.*\b(?:khong|ko)\b"
+    r"|\b(?:lam|tham gia|dang ky|cong nhan|la)\b.*\bduoc\s+(?:khong|ko)\b"
+)
 
 
 @dataclass(frozen=True)
@@ -154,7 +366,7 @@ def _product_text(question: str) -> str:
     out, i = [], 0
     while i < len(words):
         for phrase in phrases:
-            if tuple(words[i:i + len(phrase)]) == phrase:
+            if tuple(words[i : i + len(phrase)]) == phrase:
                 i += len(phrase)
                 break
         else:
@@ -182,8 +394,9 @@ def _named_set(question: str, folded: str) -> tuple[Sheet, str | None] | None:
 
 
 def _citation(sheet: Sheet) -> str:
-    return (f"Theo {legal.sentence('catalog_citation')} (Bộ tiêu chí số {sheet.number}), "
-            f"{legal.current_decision().cited}")
+    return (
+        f"Theo {legal.sentence('catalog_citation')} (Bộ tiêu chí số {sheet.number}), {legal.current_decision().cited}"
+    )
 
 
 def _set_sentence(sheet: Sheet, product: str | None) -> str:
@@ -192,15 +405,21 @@ def _set_sentence(sheet: Sheet, product: str | None) -> str:
     group_text = f"nhóm {group['number']}" + (f" “{group['name']}”" if group["name"] != sheet.name else "")
     if sheet.subgroup not in (sheet.name, group["name"]):
         group_text += f", phân nhóm “{sheet.subgroup}”"
-    return (f"{subject} bộ sản phẩm số {sheet.number} “{sheet.name}” ({group_text}), được chấm theo Bộ tiêu chí "
-            f"(phiếu) số {sheet.number} ở Phụ lục II.")
+    return (
+        f"{subject} bộ sản phẩm số {sheet.number} “{sheet.name}” ({group_text}), được chấm theo Bộ tiêu chí "
+        f"(phiếu) số {sheet.number} ở Phụ lục II."
+    )
 
 
 def _origin_lines(sheet: Sheet) -> list[str]:
     """The sheet's printed origin requirement: the "Yêu cầu: ..." note under its "Nguồn gốc ..." criterion."""
-    return [f"Tiêu chí {c.number} “{c.label}” của phiếu số {sheet.number} ghi: “{note.rstrip('.')}”."
-            for c in sheet.criteria if c.label.startswith("Nguồn gốc")
-            for note in c.notes if note.startswith("Yêu cầu")]
+    return [
+        f"Tiêu chí {c.number} “{c.label}” của phiếu số {sheet.number} ghi: “{note.rstrip('.')}”."
+        for c in sheet.criteria
+        if c.label.startswith("Nguồn gốc")
+        for note in c.notes
+        if note.startswith("Yêu cầu")
+    ]
 
 
 def _set_text(sheet: Sheet, product: str | None) -> str:
@@ -215,14 +434,15 @@ def _mark_line(criterion: Criterion, star: int) -> str:
         marked = [o for o in criterion.options if o.min_star and o.min_star <= star and o.case in (case_id, None)]
         if marked:
             option = max(marked, key=lambda o: (o.min_star, -o.points))
-            per_case[case_label] = f"{star_label(option.min_star)} “{option.label}” ({option.points}/{criterion.max} điểm)"
+            per_case[case_label] = (
+                f"{star_label(option.min_star)} “{option.label}” ({option.points}/{criterion.max} điểm)"
+            )
     lines = [f"{label}: {text}" if label else text for label, text in per_case.items()]
     return f"- Tiêu chí {criterion.number} {criterion.label}: " + "; ".join(lines) + "."
 
 
 def _marks(sheet: Sheet, star: int) -> list[str]:
-    return [_mark_line(c, star) for c in sheet.criteria
-            if any(o.min_star and o.min_star <= star for o in c.options)]
+    return [_mark_line(c, star) for c in sheet.criteria if any(o.min_star and o.min_star <= star for o in c.options)]
 
 
 def _rejections(sheet: Sheet) -> list[str]:
@@ -241,13 +461,18 @@ def _rejections(sheet: Sheet) -> list[str]:
 def _needs_text(sheet: Sheet, product: str | None) -> str:
     parts = [_set_text(sheet, product), "Điều kiện để hồ sơ được chấm theo phiếu này:"]
     parts += [f"- {line}" for line in _rejections(sheet)]
-    parts.append(f"Để được công nhận (từ 3 sao: tổng điểm từ {_band_floor(3)} trở lên), phiếu số {sheet.number} "
-                 "yêu cầu tối thiểu:")
+    parts.append(
+        f"Để được công nhận (từ 3 sao: tổng điểm từ {_band_floor(3)} trở lên), phiếu số {sheet.number} "
+        "yêu cầu tối thiểu:"
+    )
     parts += _marks(sheet, 3)
     for c in sheet.criteria:
         if c.cases:
-            parts.append(f"- Tiêu chí {c.number} {c.label}: chọn một trong hai trường hợp ("
-                         + "; ".join(label for _, label in c.cases) + ") và chấm theo phương án của trường hợp đó.")
+            parts.append(
+                f"- Tiêu chí {c.number} {c.label}: chọn một trong hai trường hợp ("
+                + "; ".join(label for _, label in c.cases)
+                + ") và chấm theo phương án của trường hợp đó."
+            )
     return "\n".join(parts)
 
 
@@ -259,14 +484,21 @@ def _star_text(sheet: Sheet, product: str | None, star: int) -> str:
     head = _set_text(sheet, product) + "\n" if product else ""
     marks = [f"★{s}" for s in range(3, star + 1)]
     lower = ", ".join(marks[:-1]) + " và " + marks[-1] if len(marks) > 1 else marks[0]
-    parts = [f"{head}Để đạt {star} sao theo Bộ tiêu chí số {sheet.number} (“{sheet.name}”), sản phẩm cần tổng điểm "
-             f"{BAND_TEXT[star]} ({BAND_CITATION}) và đạt các yêu cầu tối thiểu {lower} của phiếu:"]
+    parts = [
+        f"{head}Để đạt {star} sao theo Bộ tiêu chí số {sheet.number} (“{sheet.name}”), sản phẩm cần tổng điểm "
+        f"{BAND_TEXT[star]} ({BAND_CITATION}) và đạt các yêu cầu tối thiểu {lower} của phiếu:"
+    ]
     parts += _marks(sheet, star)
     if not any(o.min_star == star for c in sheet.criteria for o in c.options):
-        parts.append(f"Phiếu số {sheet.number} không có phương án nào gắn {star_label(star)}; ngoài điểm, chỉ cần "
-                     "các yêu cầu của hạng thấp hơn.")
-    hint = (f" Các ghi chú loại hồ sơ hoặc dừng đánh giá của từng tiêu chí: hỏi “bộ {sheet.number} tham gia OCOP "
-            "cần gì”." if any(c.rules for c in sheet.criteria) else "")
+        parts.append(
+            f"Phiếu số {sheet.number} không có phương án nào gắn {star_label(star)}; ngoài điểm, chỉ cần "
+            "các yêu cầu của hạng thấp hơn."
+        )
+    hint = (
+        f" Các ghi chú loại hồ sơ hoặc dừng đánh giá của từng tiêu chí: hỏi “bộ {sheet.number} tham gia OCOP cần gì”."
+        if any(c.rules for c in sheet.criteria)
+        else ""
+    )
     parts.append(_rejections(sheet)[0] + hint)
     return "\n".join(parts)
 
@@ -304,12 +536,16 @@ def answer_from_data(question: str) -> DataAnswer | None:
         if _NEEDS_RE.search(folded):  # "mật ong có được làm OCOP không, cần gì"
             text = f"{yes} {_needs_text(sheet, product)}"
         else:
-            text = (f"{yes} {_set_text(sheet, product)} Sản phẩm được công nhận OCOP khi đạt từ 3 sao (tổng điểm "
-                    f"từ {_band_floor(3)} trở lên) theo phiếu này; điều kiện cụ thể: hỏi “bộ {sheet.number} tham gia "
-                    "OCOP cần gì”.")
+            text = (
+                f"{yes} {_set_text(sheet, product)} Sản phẩm được công nhận OCOP khi đạt từ 3 sao (tổng điểm "
+                f"từ {_band_floor(3)} trở lên) theo phiếu này; điều kiện cụ thể: hỏi “bộ {sheet.number} tham gia "
+                "OCOP cần gì”."
+            )
     elif kind == "group":
-        text = _set_text(sheet, product) + (" Việc xếp bộ ở đây dựa trên danh mục sản phẩm ví dụ; Hội đồng đánh "
-                                                "giá, phân hạng quyết định bộ sản phẩm chính thức.")
+        text = _set_text(sheet, product) + (
+            " Việc xếp bộ ở đây dựa trên danh mục sản phẩm ví dụ; Hội đồng đánh "
+            "giá, phân hạng quyết định bộ sản phẩm chính thức."
+        )
     else:
         text = _needs_text(sheet, product)
     return DataAnswer(text=text, citation=_citation(sheet), sheet=sheet.number)

@@ -23,7 +23,10 @@ MIN_QUESTION_WORDS = 4  # without a question mark; with one, two words ("Nộp �
 # Checked in order: the first kind whose pattern matches wins ("khác nhau thế nào" is a comparison).
 _KIND_PATTERNS: tuple[tuple[str, str], ...] = (
     ("compare", r"khac nhau|khac gi|khac nhu the nao|giong nhau|so sanh|hay hon|\bvoi\b.*\bkhac\b|phan biet"),
-    ("howmuch", r"bao nhieu|may diem|may sao|bao nhieu diem|muc diem|toi thieu bao|\bmay\b (?:ban|bo|mau|nam|thang|ngay|lan|dot|buoc)"),
+    (
+        "howmuch",
+        r"bao nhieu|may diem|may sao|bao nhieu diem|muc diem|toi thieu bao|\bmay\b (?:ban|bo|mau|nam|thang|ngay|lan|dot|buoc)",
+    ),
     ("when", r"bao lau|khi nao|bao gio|luc nao|thoi han|han chot|thoi gian|may ngay|may thang|may nam|den khi"),
     ("who", r"\bai\b|co quan nao|don vi nao|cap nao|nguoi nao|hoi dong .*gom|thanh phan|thanh vien"),
     ("where", r"\bo dau\b|\bnoi nao\b|\btai dau\b|\bnop dau\b|\bden dau\b|\bcho nao\b|\bdau\?"),
@@ -34,13 +37,13 @@ _KIND_PATTERNS: tuple[tuple[str, str], ...] = (
 )
 _KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _KIND_PATTERNS)
 _QUESTION_WORD_RE = re.compile(
-    r"\b(?:gi|nao|sao|ai|dau|bao nhieu|bao lau|bao gio|the nao|lam sao|may|hoi|khong|chua|ha|nhi|thu tuc|cach)\b")
+    r"\b(?:gi|nao|sao|ai|dau|bao nhieu|bao lau|bao gio|the nao|lam sao|may|hoi|khong|chua|ha|nhi|thu tuc|cach)\b"
+)
 _FINAL_PARTICLE_RE = re.compile(r"\b(?:khong|chua|a|ha|nhi|vay|the)$")
 # Sentence ends: "?" always; "." or ";" or a line break only between two long enough pieces.
 _QUESTION_MARK_RE = re.compile(r"(?<=\?)\s*")
 _SENTENCE_RE = re.compile(r"(?<=[.;!\n])\s+")
-_JOINER_RE = re.compile(r"\s*,\s*(?:và\s+|va\s+|còn\s+|con\s+)?|\s+(?:và|va|còn|con|với lại|voi lai)\s+",
-                        re.IGNORECASE)
+_JOINER_RE = re.compile(r"\s*,\s*(?:và\s+|va\s+|còn\s+|con\s+)?|\s+(?:và|va|còn|con|với lại|voi lai)\s+", re.IGNORECASE)
 
 
 def _folded(text: str) -> str:
@@ -71,7 +74,7 @@ def kind_of(text: str) -> str | None:
 def _halves(piece: str) -> list[str]:
     """``piece`` split at a "và" / "còn" / comma between two questions, else ``[piece]``."""
     for match in _JOINER_RE.finditer(piece):
-        left, right = piece[:match.start()].strip(), piece[match.end():].strip()
+        left, right = piece[: match.start()].strip(), piece[match.end() :].strip()
         if is_question(left) and is_question(right):
             return [left] + _halves(right)
     return [piece]
@@ -85,8 +88,13 @@ def split_questions(text: str) -> list[str]:
     stays with it ("Em làm nước mắm. Hồ sơ gồm gì?"); a piece of three or more words after a question is a
     question of its own ("OCOP là gì? Tiêu chuẩn của OCOP"), a shorter one stays with the question before.
     """
-    pieces = [h for part in _QUESTION_MARK_RE.split(text or "") for p in _SENTENCE_RE.split(part)
-              for h in _halves(p.strip()) if h]
+    pieces = [
+        h
+        for part in _QUESTION_MARK_RE.split(text or "")
+        for p in _SENTENCE_RE.split(part)
+        for h in _halves(p.strip())
+        if h
+    ]
     questions: list[str] = []
     context = ""
     for piece in pieces:

@@ -43,7 +43,7 @@ class KBSettings:
         return self.questions_dir or self.documents_dir.parent / "questions"
 
     @classmethod
-    def from_env(cls) -> "KBSettings":
+    def from_env(cls) -> KBSettings:
         return cls(
             # An empty value (as copied from .env.example) means the default, not the current directory.
             documents_dir=_path(os.environ.get("OCOP_KB_DOCUMENTS_DIR", "").strip() or "knowledge_base/documents"),

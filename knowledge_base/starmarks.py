@@ -14,7 +14,7 @@ _MARK_RE = re.compile(r"`?(?<![*\w])(\*(?: ?\*){2,4})(?![*\w])`?")
 
 
 def star_label(star: int) -> str:
-    """"★4 tối thiểu": how a minimum requirement for ``star`` stars is written for a reader."""
+    """ "★4 tối thiểu": how a minimum requirement for ``star`` stars is written for a reader."""
     return f"★{star} tối thiểu"
 
 

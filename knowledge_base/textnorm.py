@@ -12,34 +12,83 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterator, NamedTuple
-
+from collections.abc import Iterator
+from typing import NamedTuple
 
 # Chat abbreviations seen in producers' messages, keyed by their lower-case NFC form.
 # Values are written with diacritics; folding later removes them when needed.
 ABBREVIATIONS: dict[str, str] = {
-    "ko": "không", "k": "không", "khg": "không", "hok": "không", "hông": "không", "hk": "không",
-    "khum": "không", "hem": "không", "kô": "không",
-    "dc": "được", "đc": "được", "dcj": "được",
-    "sp": "sản phẩm", "spham": "sản phẩm",
-    "j": "gì", "ji": "gì",
+    "ko": "không",
+    "k": "không",
+    "khg": "không",
+    "hok": "không",
+    "hông": "không",
+    "hk": "không",
+    "khum": "không",
+    "hem": "không",
+    "kô": "không",
+    "dc": "được",
+    "đc": "được",
+    "dcj": "được",
+    "sp": "sản phẩm",
+    "spham": "sản phẩm",
+    "j": "gì",
+    "ji": "gì",
     "ntn": "như thế nào",
-    "bn": "bao nhiêu", "bnh": "bao nhiêu", "bnhiu": "bao nhiêu",
-    "hs": "hồ sơ", "hso": "hồ sơ",
-    "htx": "hợp tác xã", "tht": "tổ hợp tác", "thtx": "tổ hợp tác",
-    "dn": "doanh nghiệp", "dnnvv": "doanh nghiệp nhỏ và vừa",
-    "hkd": "hộ kinh doanh", "đkkd": "đăng ký kinh doanh", "dkkd": "đăng ký kinh doanh",
-    "gcn": "giấy chứng nhận", "gpkd": "giấy phép kinh doanh", "attp": "an toàn thực phẩm",
-    "vsattp": "vệ sinh an toàn thực phẩm", "shtt": "sở hữu trí tuệ",
-    "qđ": "quyết định", "qd": "quyết định",
-    "đky": "đăng ký", "dky": "đăng ký", "đki": "đăng ký", "dki": "đăng ký",
-    "vs": "với", "mk": "mình", "mik": "mình", "mn": "mọi người",
-    "ng": "người", "ngta": "người ta", "cx": "cũng", "r": "rồi", "rùi": "rồi",
-    "nx": "nữa", "trc": "trước", "bh": "bao giờ", "bgio": "bao giờ", "bjo": "bao giờ",
-    "lm": "làm", "bik": "biết", "bít": "biết",
-    "oke": "ok", "oki": "ok", "okie": "ok", "uk": "ừ", "ukm": "ừ",
-    "tks": "cảm ơn", "thks": "cảm ơn", "camon": "cảm ơn",
-    "vd": "ví dụ", "kí": "ký", "lí": "lý", "mĩ": "mỹ", "kĩ": "kỹ",
+    "bn": "bao nhiêu",
+    "bnh": "bao nhiêu",
+    "bnhiu": "bao nhiêu",
+    "hs": "hồ sơ",
+    "hso": "hồ sơ",
+    "htx": "hợp tác xã",
+    "tht": "tổ hợp tác",
+    "thtx": "tổ hợp tác",
+    "dn": "doanh nghiệp",
+    "dnnvv": "doanh nghiệp nhỏ và vừa",
+    "hkd": "hộ kinh doanh",
+    "đkkd": "đăng ký kinh doanh",
+    "dkkd": "đăng ký kinh doanh",
+    "gcn": "giấy chứng nhận",
+    "gpkd": "giấy phép kinh doanh",
+    "attp": "an toàn thực phẩm",
+    "vsattp": "vệ sinh an toàn thực phẩm",
+    "shtt": "sở hữu trí tuệ",
+    "qđ": "quyết định",
+    "qd": "quyết định",
+    "đky": "đăng ký",
+    "dky": "đăng ký",
+    "đki": "đăng ký",
+    "dki": "đăng ký",
+    "vs": "với",
+    "mk": "mình",
+    "mik": "mình",
+    "mn": "mọi người",
+    "ng": "người",
+    "ngta": "người ta",
+    "cx": "cũng",
+    "r": "rồi",
+    "rùi": "rồi",
+    "nx": "nữa",
+    "trc": "trước",
+    "bh": "bao giờ",
+    "bgio": "bao giờ",
+    "bjo": "bao giờ",
+    "lm": "làm",
+    "bik": "biết",
+    "bít": "biết",
+    "oke": "ok",
+    "oki": "ok",
+    "okie": "ok",
+    "uk": "ừ",
+    "ukm": "ừ",
+    "tks": "cảm ơn",
+    "thks": "cảm ơn",
+    "camon": "cảm ơn",
+    "vd": "ví dụ",
+    "kí": "ký",
+    "lí": "lý",
+    "mĩ": "mỹ",
+    "kĩ": "kỹ",
 }
 
 _WORD_RE = re.compile(r"\w+", re.UNICODE)
@@ -62,9 +111,7 @@ def nfc(text: str) -> str:
 # Old style puts the tone on the second vowel of an open "oa", "oe", "uy" ("hoà", "khoẻ", "thuỷ");
 # the new style used in the decisions puts it on the first ("hòa", "khỏe", "thủy"). Matched in NFD,
 # where the tone is a separate combining mark; "qu" is a consonant, so "quý" is left alone.
-_OLD_STYLE_RE = re.compile(
-    r"(?<![qQ])([oO][aAeE]|[uU][yY])([\u0300\u0301\u0303\u0309\u0323])(?!\w)", re.UNICODE
-)
+_OLD_STYLE_RE = re.compile(r"(?<![qQ])([oO][aAeE]|[uU][yY])([\u0300\u0301\u0303\u0309\u0323])(?!\w)", re.UNICODE)
 
 
 def normalize_tone_marks(text: str) -> str:

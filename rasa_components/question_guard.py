@@ -9,7 +9,7 @@ that form's clear request phrases ("tự đánh giá", "kiểm tra điều kiệ
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -35,7 +35,7 @@ class QuestionGuard(GraphComponent, IntentClassifier):
     """Relabels questions that were classified as a guarded intent (see the module docstring)."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             # Intents a question must not be answered with.
             "guarded_intents": [],
@@ -43,14 +43,21 @@ class QuestionGuard(GraphComponent, IntentClassifier):
             "clear_requests": {},
         }
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         self.guarded = set(config.get("guarded_intents") or [])
-        self.requests = {intent: [textnorm.normalize_folded(p) for p in phrases]
-                         for intent, phrases in (config.get("clear_requests") or {}).items()}
+        self.requests = {
+            intent: [textnorm.normalize_folded(p) for p in phrases]
+            for intent, phrases in (config.get("clear_requests") or {}).items()
+        }
 
     @classmethod
-    def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
-               execution_context: ExecutionContext) -> "QuestionGuard":
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> QuestionGuard:
         return cls(config)
 
     def should_relabel(self, intent: str, text: str) -> bool:
@@ -59,15 +66,17 @@ class QuestionGuard(GraphComponent, IntentClassifier):
         padded = f" {textnorm.normalize_folded(text)} "
         return not any(f" {phrase} " in padded for phrase in self.requests.get(intent, ()))
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             intent = message.data.get(INTENT) or {}
             text = message.get(TEXT)
             if not isinstance(text, str) or text.startswith("/"):
                 continue  # button payloads carry the intent they mean
             if self.should_relabel(intent.get(INTENT_NAME_KEY), text):
-                relabelled = {INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
-                              PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0)}
+                relabelled = {
+                    INTENT_NAME_KEY: DEFAULT_NLU_FALLBACK_INTENT_NAME,
+                    PREDICTED_CONFIDENCE_KEY: intent.get(PREDICTED_CONFIDENCE_KEY, 1.0),
+                }
                 message.data[INTENT] = relabelled
                 message.data.setdefault(INTENT_RANKING_KEY, []).insert(0, dict(relabelled))
         return messages

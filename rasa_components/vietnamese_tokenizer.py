@@ -9,7 +9,7 @@ featurizer configured with ``use_lemma: true``. The normalisation itself lives i
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
@@ -25,7 +25,7 @@ class VietnameseTokenizer(Tokenizer):
     """Whitespace/punctuation tokenizer emitting normalised (by default diacritic-folded) tokens."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> dict[str, Any]:
         return {
             "intent_tokenization_flag": False,
             "intent_split_symbol": "_",
@@ -36,10 +36,10 @@ class VietnameseTokenizer(Tokenizer):
         }
 
     @staticmethod
-    def supported_languages() -> Optional[List[Text]]:
+    def supported_languages() -> list[str] | None:
         return ["vi"]
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: dict[str, Any]) -> None:
         super().__init__(config)
         self.fold_diacritics = bool(config.get("fold_diacritics", True))
 
@@ -48,7 +48,7 @@ class VietnameseTokenizer(Tokenizer):
             self._compose(example)
         return super().process_training_data(training_data)
 
-    def process(self, messages: List[Message]) -> List[Message]:
+    def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             self._compose(message)
         return super().process(messages)
@@ -62,7 +62,7 @@ class VietnameseTokenizer(Tokenizer):
             if composed != text:
                 message.set(TEXT, composed)
 
-    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+    def tokenize(self, message: Message, attribute: str) -> list[Token]:
         text = message.get(attribute)
         tokens = [
             Token(textnorm.fold(t.text) if self.fold_diacritics else t.text, t.start, t.end, lemma=t.text)

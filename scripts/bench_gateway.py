@@ -195,9 +195,12 @@ def serve_fakes() -> None:
     async def delivered() -> dict:
         return {"telegram": len(telegram.calls_of("sendMessage")), "zalo": len(zalo.sent)}
 
-    with ServerThread(rasa.app) as r, ServerThread(telegram.app) as t, ServerThread(zalo.app) as z, ServerThread(
-        counts
-    ) as c:
+    with (
+        ServerThread(rasa.app) as r,
+        ServerThread(telegram.app) as t,
+        ServerThread(zalo.app) as z,
+        ServerThread(counts) as c,
+    ):
         print(json.dumps({"rasa": r.url, "telegram": t.url, "zalo": z.url, "counts": c.url}), flush=True)
         sys.stdin.read()  # until the parent closes our stdin
 
@@ -231,8 +234,19 @@ def start_gateway(rasa_url: str, telegram_url: str, zalo_url: str, data_dir: Pat
         "OCOP_ZALO_OPENAPI_URL": zalo_url,
         "OCOP_ZALO_OAUTH_URL": zalo_url,
     }
-    command = [sys.executable, "-m", "uvicorn", "gateway.app:app", "--host", "127.0.0.1", "--port", str(port),
-               "--log-level", "warning", "--no-access-log"]
+    command = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "gateway.app:app",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+        "--no-access-log",
+    ]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdin=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     if wait_until(lambda: http_ok(f"{url}/healthz") or process.poll() is not None, 30) >= 30 or process.poll():
@@ -267,7 +281,9 @@ async def run(args: argparse.Namespace, rasa_url: str, counts_url: str, gateway_
         latencies, failures = await hammer(gateway_url, build, args.requests, args.senders, started + args.max_seconds)
         results[name] = {**summary(latencies), "failed": failures}
         sent = len(latencies)
-        await asyncio.to_thread(wait_until, lambda: delivered() - before >= sent, args.max_seconds)
+        await asyncio.to_thread(
+            wait_until, lambda before=before, sent=sent: delivered() - before >= sent, args.max_seconds
+        )
         results[name]["all_replies_delivered_after_s"] = round(time.monotonic() - started, 2)
         results[name]["replies_delivered"] = delivered() - before
     deadline = time.monotonic() + args.max_seconds

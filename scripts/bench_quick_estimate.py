@@ -37,7 +37,7 @@ def case_answers(case: dict, sheet) -> dict[str, str]:
 
 
 def star_width(quick) -> int:
-    return (quick.high.rank - quick.low.rank)
+    return quick.high.rank - quick.low.rank
 
 
 def main() -> None:
@@ -59,23 +59,29 @@ def main() -> None:
             full_widths.append(high - low)
         widths.append(high - low)
         star_widths.append(star_width(quick))
-        rows.append(f"| {path.stem} | {sheet.number} | {len(keyed)} | {low}–{high} | {high - low} | "
-                    f"{quick.low.rank}–{quick.high.rank} | {quick.likely.rank} | {truth} |")
+        rows.append(
+            f"| {path.stem} | {sheet.number} | {len(keyed)} | {low}–{high} | {high - low} | "
+            f"{quick.low.rank}–{quick.high.rank} | {quick.likely.rank} | {truth} |"
+        )
     print("star ranks: 0 = disqualified, else the star")
     print("| case | sheet | answers | total range | width | star range | likely | full sheet |")
     print("|---|---|---|---|---|---|---|---|")
     print("\n".join(rows))
-    print(f"\naverage total-range width over {len(widths)} cases: {statistics.mean(widths):.1f} points "
-          f"({statistics.mean(full_widths):.1f} over the {fulls} full cases); "
-          f"average star-range width: {statistics.mean(star_widths):.2f}; "
-          f"most likely star = full-sheet star in {hits} of {fulls} full cases")
+    print(
+        f"\naverage total-range width over {len(widths)} cases: {statistics.mean(widths):.1f} points "
+        f"({statistics.mean(full_widths):.1f} over the {fulls} full cases); "
+        f"average star-range width: {statistics.mean(star_widths):.2f}; "
+        f"most likely star = full-sheet star in {hits} of {fulls} full cases"
+    )
     sheet_widths = []
     for sheet in list_sheets():
         quick = score_quick(sheet, {c.id: c.best.id for c in sheet.key_criteria})
         sheet_widths.append(quick.total_range[1] - quick.total_range[0])
-    print(f"all 26 sheets, key questions at their best: average width {statistics.mean(sheet_widths):.1f} points "
-          f"(min {min(sheet_widths)}, max {max(sheet_widths)}); key questions per sheet "
-          f"{min(len(s.key_criteria) for s in list_sheets())}–{max(len(s.key_criteria) for s in list_sheets())}")
+    print(
+        f"all 26 sheets, key questions at their best: average width {statistics.mean(sheet_widths):.1f} points "
+        f"(min {min(sheet_widths)}, max {max(sheet_widths)}); key questions per sheet "
+        f"{min(len(s.key_criteria) for s in list_sheets())}–{max(len(s.key_criteria) for s in list_sheets())}"
+    )
 
 
 if __name__ == "__main__":

@@ -47,33 +47,67 @@ CONVERSATION = [
 
 def timed(command: list[str], env: dict[str, str] | None = None) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env={**os.environ, **quiet_env(), **(env or {})}, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        command,
+        cwd=ROOT,
+        env={**os.environ, **quiet_env(), **(env or {})},
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
 def model_path() -> Path:
-    return ROOT / subprocess.run([str(ROOT / "scripts" / "model_path.sh")], capture_output=True, text=True,
-                                 check=True).stdout.strip()
+    return (
+        ROOT
+        / subprocess.run(
+            [str(ROOT / "scripts" / "model_path.sh")], capture_output=True, text=True, check=True
+        ).stdout.strip()
+    )
 
 
 def nlu_quality(model: Path) -> None:
     with tempfile.TemporaryDirectory() as out:
-        subprocess.run([str(ROOT / ".venvs/rasa/bin/rasa"), "test", "nlu", "--nlu", "tests/nlu", "--model", str(model),
-                        "--out", out, "--successes", "--no-plot"], cwd=ROOT, env={**os.environ, **quiet_env()},
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(
+            [
+                str(ROOT / ".venvs/rasa/bin/rasa"),
+                "test",
+                "nlu",
+                "--nlu",
+                "tests/nlu",
+                "--model",
+                str(model),
+                "--out",
+                out,
+                "--successes",
+                "--no-plot",
+            ],
+            cwd=ROOT,
+            env={**os.environ, **quiet_env()},
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         rows = load_predictions(Path(out))
     subset_texts = texts_of(NODIACRITICS_FILE)
     subset = [r for r in rows if unicodedata.normalize("NFC", r["text"]) in subset_texts]
     for name, part in (("all test data", rows), ("no diacritics / abbreviations", subset)):
         result = scores(part)
-        print(f"NLU {name:32s} n={result['n']:4d}  accuracy={result['accuracy']:.3f}  macro-F1={result['macro_f1']:.3f}")
+        print(
+            f"NLU {name:32s} n={result['n']:4d}  accuracy={result['accuracy']:.3f}  macro-F1={result['macro_f1']:.3f}"
+        )
 
 
 def rest_latency(model: Path, messages: int) -> None:
     with tempfile.TemporaryDirectory() as data_dir:
-        config = StackConfig(model=model, data_dir=Path(data_dir), rasa_port=free_port(), action_port=free_port(),
-                             gateway_port=free_port())
+        config = StackConfig(
+            model=model,
+            data_dir=Path(data_dir),
+            rasa_port=free_port(),
+            action_port=free_port(),
+            gateway_port=free_port(),
+        )
         actions, rasa, _gateway = build_services(config)
         services: list[Service] = [actions, rasa]
         try:
@@ -92,14 +126,17 @@ def rest_latency(model: Path, messages: int) -> None:
                 for i in range(messages):
                     text = CONVERSATION[i % len(CONVERSATION)]
                     start = time.perf_counter()
-                    response = client.post(f"{config.rasa_url}/webhooks/rest/webhook",
-                                           json={"sender": "bench", "message": text})
+                    response = client.post(
+                        f"{config.rasa_url}/webhooks/rest/webhook", json={"sender": "bench", "message": text}
+                    )
                     response.raise_for_status()
                     latencies.append(1000 * (time.perf_counter() - start))
             latencies.sort()
             p95 = latencies[max(0, int(round(0.95 * len(latencies))) - 1)]
-            print(f"REST reply latency over {messages} messages, one conversation: "
-                  f"median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms")
+            print(
+                f"REST reply latency over {messages} messages, one conversation: "
+                f"median {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms"
+            )
         finally:
             for service in reversed(services):
                 service.stop()
@@ -118,8 +155,9 @@ def main() -> None:
     if args.train:
         with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as cache:
             # An empty cache directory: otherwise Rasa restores trained components from .rasa/cache.
-            seconds = timed([str(ROOT / ".venvs/rasa/bin/rasa"), "train", "--out", out],
-                            env={"RASA_CACHE_DIRECTORY": cache})
+            seconds = timed(
+                [str(ROOT / ".venvs/rasa/bin/rasa"), "train", "--out", out], env={"RASA_CACHE_DIRECTORY": cache}
+            )
             print(f"Rasa training (NLU + dialogue, from scratch): {seconds:.0f} s")
     model = model_path()
     nlu_quality(model)

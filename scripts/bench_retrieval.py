@@ -31,6 +31,7 @@ def rss_mib() -> float:
         return pages * os.sysconf("SC_PAGE_SIZE") / 2**20
     except (OSError, ValueError, IndexError):
         import resource
+
         return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
@@ -52,8 +53,10 @@ def memory_of_loaded_retriever() -> str:
     root = Path(__file__).resolve().parents[1]
     out = subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True).stdout
     load_ms, before, after = out.split()[-3:]
-    return (f"Fresh process: RSS {before} MiB before loading; loading the hybrid retriever (libraries + index) "
-            f"takes {load_ms} ms and brings RSS to {after} MiB")
+    return (
+        f"Fresh process: RSS {before} MiB before loading; loading the hybrid retriever (libraries + index) "
+        f"takes {load_ms} ms and brings RSS to {after} MiB"
+    )
 
 
 def timed(function, *args) -> float:
@@ -64,7 +67,7 @@ def timed(function, *args) -> float:
 
 def sweep(settings: KBSettings, gold, threshold: float) -> None:
     """Hybrid quality for the parameter choices documented in docs/benchmarks.md."""
-    from knowledge_base.retrieval import Retriever, RetrievalParams
+    from knowledge_base.retrieval import RetrievalParams, Retriever
     from knowledge_base.retrieval.chunks import ChunkParams
     from knowledge_base.retrieval.evaluation import evaluate
     from knowledge_base.retrieval.index import IndexParams, build_in_memory
@@ -106,8 +109,9 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-kb-") as tmp:
         defaults = KBSettings.from_env()
         # The gold set names document sections: the index holds the sections alone, without the question bank.
-        settings = KBSettings(defaults.documents_dir, Path(tmp) / "index", args.embedding_model,
-                              Path(tmp) / "no-question-bank")
+        settings = KBSettings(
+            defaults.documents_dir, Path(tmp) / "index", args.embedding_model, Path(tmp) / "no-question-bank"
+        )
         os.environ.update(OCOP_KB_INDEX_DIR=str(settings.index_dir), OCOP_EMBEDDING_MODEL=args.embedding_model)
 
         from knowledge_base.answer import answer_question, confidence_threshold
@@ -117,8 +121,10 @@ def main() -> int:
 
         manifest = build_index(settings, progress=False)
         print(f"Embedding model: {args.embedding_model}")
-        print(f"Index build: {manifest['build_seconds']:.2f} s for {manifest['chunk_count']} chunks from "
-              f"{len(manifest['documents'])} documents; size on disk {index_size_bytes(settings.index_dir) / 2**20:.2f} MiB")
+        print(
+            f"Index build: {manifest['build_seconds']:.2f} s for {manifest['chunk_count']} chunks from "
+            f"{len(manifest['documents'])} documents; size on disk {index_size_bytes(settings.index_dir) / 2**20:.2f} MiB"
+        )
 
         print(memory_of_loaded_retriever())
         index = load_index(settings)
@@ -132,8 +138,10 @@ def main() -> int:
         for backend, retriever in retrievers.items():
             print(f"  {backend:7s} {percentiles([timed(retriever.search, q) for q in questions])}")
         answer_question("khởi động")
-        print(f"  answer_question (hybrid + confidence + composition) "
-              f"{percentiles([timed(answer_question, q) for q in questions])}")
+        print(
+            f"  answer_question (hybrid + confidence + composition) "
+            f"{percentiles([timed(answer_question, q) for q in questions])}"
+        )
 
         threshold = confidence_threshold()
         print(f"\nGold set (confidence threshold {threshold}):")

@@ -118,8 +118,9 @@ def conversation(gateway: str, sender: str) -> tuple[list[float], int]:
 
 def turns_in_tracker(cluster: Cluster, senders: list[str]) -> bool:
     for sender in senders:
-        response = httpx.get(f"{cluster.urls['rasa']}/conversations/web:{sender}/tracker",
-                             params={"token": RASA_TOKEN}, timeout=30)
+        response = httpx.get(
+            f"{cluster.urls['rasa']}/conversations/web:{sender}/tracker", params={"token": RASA_TOKEN}, timeout=30
+        )
         users = [e for e in response.json().get("events", []) if e.get("event") == "user"]
         if len(users) != len(TURNS):
             return False
@@ -156,8 +157,9 @@ def run_level(cluster: Cluster, postgres: servers.Server, concurrency: int, coun
 def model_path(given: str | None) -> Path:
     if given:
         return Path(given).resolve()
-    relative = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], check=True, capture_output=True,
-                              text=True).stdout.strip()
+    relative = subprocess.run(
+        [str(ROOT / "scripts" / "model_path.sh")], check=True, capture_output=True, text=True
+    ).stdout.strip()
     return ROOT / relative
 
 
@@ -187,31 +189,42 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n== {instances} instance(s) of each process: starting ...", flush=True)
             with Cluster(model, work / f"x{instances}", url, redis.url, instances=instances) as cluster:
                 conversation(cluster.urls["gateway"], "warmup" + uuid.uuid4().hex[:10])
-                print("| conversations at once | turns | turns/s | p50 ms | p95 ms | errors | all turns in tracker "
-                      "| CPU s: gateway / Rasa / actions / PostgreSQL |")
+                print(
+                    "| conversations at once | turns | turns/s | p50 ms | p95 ms | errors | all turns in tracker "
+                    "| CPU s: gateway / Rasa / actions / PostgreSQL |"
+                )
                 print("|---|---|---|---|---|---|---|---|")
                 for level in levels:
                     result = run_level(cluster, postgres, level, max(args.conversations, level), args.level_timeout)
                     cpu = result["cpu"]
-                    print(f"| {level} | {result['turns']} | {result['throughput']:.1f} | {result['p50']:.0f} | "
-                          f"{result['p95']:.0f} | {result['errors']} | {'yes' if result['in_tracker'] else 'NO'} | "
-                          f"{cpu['gateway']:.1f} / {cpu['rasa']:.1f} / {cpu['actions']:.1f} / "
-                          f"{cpu['postgres']:.1f} |", flush=True)
+                    print(
+                        f"| {level} | {result['turns']} | {result['throughput']:.1f} | {result['p50']:.0f} | "
+                        f"{result['p95']:.0f} | {result['errors']} | {'yes' if result['in_tracker'] else 'NO'} | "
+                        f"{cpu['gateway']:.1f} / {cpu['rasa']:.1f} / {cpu['actions']:.1f} / "
+                        f"{cpu['postgres']:.1f} |",
+                        flush=True,
+                    )
                     peak[instances] = max(peak.get(instances, 0.0), result["throughput"])
                     if result["p95"] <= P95_TARGET_MS and result["errors"] == 0:
                         best[instances] = max(best.get(instances, 0.0), result["throughput"])
                     per_turn = {kind: 1000 * seconds / result["turns"] for kind, seconds in cpu.items()}
                     print("  CPU ms per turn: " + ", ".join(f"{k} {v:.0f}" for k, v in per_turn.items()), flush=True)
-                memory = {kind: max(sum(rss_mib(pid) for pid in tree(s.process.pid)) for s in services)
-                          for kind, services in cluster.services.items()}
+                memory = {
+                    kind: max(sum(rss_mib(pid) for pid in tree(s.process.pid)) for s in services)
+                    for kind, services in cluster.services.items()
+                }
                 print("  largest RSS per process (MiB): " + ", ".join(f"{k} {v:.0f}" for k, v in memory.items()))
         one, two = best.get(1), best.get(2)
-        print(f"\nBest throughput with p95 <= {P95_TARGET_MS:.0f} ms and no error: "
-              f"1 instance {one or 0:.1f} turns/s, 2 instances {two or 0:.1f} turns/s"
-              + (f", ratio {two / one:.2f}" if one and two else ""))
-        print(f"Peak throughput at any latency: 1 instance {peak.get(1, 0):.1f} turns/s, "
-              f"2 instances {peak.get(2, 0):.1f} turns/s"
-              + (f", ratio {peak[2] / peak[1]:.2f}" if peak.get(1) and peak.get(2) else ""))
+        print(
+            f"\nBest throughput with p95 <= {P95_TARGET_MS:.0f} ms and no error: "
+            f"1 instance {one or 0:.1f} turns/s, 2 instances {two or 0:.1f} turns/s"
+            + (f", ratio {two / one:.2f}" if one and two else "")
+        )
+        print(
+            f"Peak throughput at any latency: 1 instance {peak.get(1, 0):.1f} turns/s, "
+            f"2 instances {peak.get(2, 0):.1f} turns/s"
+            + (f", ratio {peak[2] / peak[1]:.2f}" if peak.get(1) and peak.get(2) else "")
+        )
     finally:
         redis.stop()
         postgres.stop()

@@ -37,14 +37,19 @@ def main() -> int:
     parser.add_argument("--split", choices=("all",) + ev.SPLITS, default="all")
     parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('OCOP_GATEWAY_PORT') or 8000}")
     parser.add_argument("--misses", type=int, default=0, help="show this many replies that were not correct")
-    parser.add_argument("--direct", action="store_true",
-                        help="ask knowledge_base.answer in this process instead of the running assistant (tuning)")
+    parser.add_argument(
+        "--direct",
+        action="store_true",
+        help="ask knowledge_base.answer in this process instead of the running assistant (tuning)",
+    )
     args = parser.parse_args()
     items = [i for i in ev.load_items(args.items) if args.split in ("all", i.split)]
     send = direct_sender() if args.direct else ev.web_chat_sender(args.url)
     results, latencies = ev.run(items, send, ev.reply_markers(ROOT / "domain.yml", [NOT_SURE]))
-    print(("knowledge base only (--direct): no NLU, no dialogue\n" if args.direct else "") +
-          ev.report(results, latencies, args.misses))
+    print(
+        ("knowledge base only (--direct): no NLU, no dialogue\n" if args.direct else "")
+        + ev.report(results, latencies, args.misses)
+    )
     return 0
 
 

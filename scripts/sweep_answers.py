@@ -44,20 +44,25 @@ def main() -> int:
     markers = ev.reply_markers(ROOT / "domain.yml", [NOT_SURE])
     index = build_in_memory(KBSettings.from_env())
     print(f"{len(items)} tune questions, {len(index.chunks)} chunks")
-    print(f"{'variant':<24}{'correct%':>9}{'wrong':>7}{'refused':>8}" + "".join(f"{s:>15}" for s in ev.STYLES) +
-          f"{'real':>8}")
+    print(
+        f"{'variant':<24}{'correct%':>9}{'wrong':>7}{'refused':>8}"
+        + "".join(f"{s:>15}" for s in ev.STYLES)
+        + f"{'real':>8}"
+    )
     for name, params in VARIANTS.items():
         retriever = Retriever(index, "hybrid", params if isinstance(params, RetrievalParams) else BASE)
         if params == "no filler":
             retriever.lexicon = replace(default_lexicon(), filler=())
         elif params == "no lexicon":
             retriever.lexicon = replace(default_lexicon(), filler=(), groups=())
-        results, _ = ev.run(items, lambda q: answer_question(q, retriever=retriever).text, markers)
+        results, _ = ev.run(items, lambda q, retriever=retriever: answer_question(q, retriever=retriever).text, markers)
         pairs = [(i, o) for i, o, _ in results]
         rows = ev.table(pairs, lambda i: i.style)
-        print(f"{name:<24}{100 * ev.share(rows['all']):>8.1f}%{rows['all']['wrong']:>7}{rows['all']['refused']:>8}" +
-              "".join(f"{100 * ev.share(rows.get(s, ev.Counter())):>14.1f}%" for s in ev.STYLES) +
-              f"{100 * ev.share(ev.table(pairs, lambda i: str(i.real)).get('True', ev.Counter())):>7.1f}%")
+        print(
+            f"{name:<24}{100 * ev.share(rows['all']):>8.1f}%{rows['all']['wrong']:>7}{rows['all']['refused']:>8}"
+            + "".join(f"{100 * ev.share(rows.get(s, ev.Counter())):>14.1f}%" for s in ev.STYLES)
+            + f"{100 * ev.share(ev.table(pairs, lambda i: str(i.real)).get('True', ev.Counter())):>7.1f}%"
+        )
     return 0
 
 

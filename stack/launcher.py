@@ -9,9 +9,9 @@ import sys
 import time
 from pathlib import Path
 
+from gateway.settings import load_env_file
 from stack.rasa_run import RasaSettingsError
 from stack.services import ROOT, Stack, StackConfig
-from gateway.settings import load_env_file
 
 
 def setting(name: str, default: str) -> str:

@@ -17,8 +17,8 @@ import argparse
 import ipaddress
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Mapping
 from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -83,8 +83,19 @@ def rasa_invocation(
     extra = store_env(env.get("OCOP_DATABASE_URL", "").strip(), env.get("OCOP_REDIS_URL", "").strip())
     endpoints = SCALE_ENDPOINTS if extra else DEFAULT_ENDPOINTS
     command = [
-        rasa, "run", "--enable-api", "--interface", interface, "--port", str(port), "--model", model,
-        "--endpoints", str(endpoints), "--credentials", str(ROOT / "credentials.yml"),
+        rasa,
+        "run",
+        "--enable-api",
+        "--interface",
+        interface,
+        "--port",
+        str(port),
+        "--model",
+        model,
+        "--endpoints",
+        str(endpoints),
+        "--credentials",
+        str(ROOT / "credentials.yml"),
     ]
     if token:
         command += ["--auth-token", token]

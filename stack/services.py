@@ -70,8 +70,7 @@ class Service:
         while time.monotonic() < deadline:
             if self.process is not None and self.process.poll() is not None:
                 raise RuntimeError(
-                    f"{self.name} exited with code {self.process.returncode}; "
-                    f"last log lines:\n{tail(self.log_path)}"
+                    f"{self.name} exited with code {self.process.returncode}; last log lines:\n{tail(self.log_path)}"
                 )
             if http_ok(self.ready_url):
                 return
@@ -146,8 +145,11 @@ def action_service(config: StackConfig, port: int, name: str = "actions") -> Ser
         ready_url=f"http://{HOST}:{port}/health",
         log_path=config.data_dir / "logs" / f"{name}.log",
         # The actions link to the gateway's pages (the full self-assessment sheet).
-        env={"OCOP_PUBLIC_BASE_URL": os.environ.get("OCOP_PUBLIC_BASE_URL") or config.gateway_url,
-             **_common(config), "SANIC_HOST": HOST},
+        env={
+            "OCOP_PUBLIC_BASE_URL": os.environ.get("OCOP_PUBLIC_BASE_URL") or config.gateway_url,
+            **_common(config),
+            "SANIC_HOST": HOST,
+        },
     )
 
 
@@ -178,8 +180,16 @@ def gateway_service(config: StackConfig, port: int, rasa_url: str, name: str = "
     return Service(
         name="gateway" if name == "gateway" else f"gateway ({name})",
         command=[
-            app_python, "-m", "uvicorn", "gateway.app:app",
-            "--host", HOST, "--port", str(port), "--log-level", "warning",
+            app_python,
+            "-m",
+            "uvicorn",
+            "gateway.app:app",
+            "--host",
+            HOST,
+            "--port",
+            str(port),
+            "--log-level",
+            "warning",
         ],
         ready_url=f"http://{HOST}:{port}/healthz",
         log_path=config.data_dir / "logs" / f"{name}.log",
@@ -204,7 +214,7 @@ class Stack:
         self.timeout = timeout
         self.services = build_services(config)
 
-    def __enter__(self) -> "Stack":
+    def __enter__(self) -> Stack:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
         try:
             for service in self.services:

@@ -54,8 +54,11 @@ def main(argv: list[str] | None = None) -> int:
                 response = client.post(endpoint, json={"sender": args.sender, "message": resolve(typed, buttons)})
                 response.raise_for_status()
             except httpx.HTTPError as error:
-                print(f"Không kết nối được với trợ lý tại {args.rasa_url} ({error.__class__.__name__}). "
-                      "Hãy chạy `make run` trước.", file=sys.stderr)
+                print(
+                    f"Không kết nối được với trợ lý tại {args.rasa_url} ({error.__class__.__name__}). "
+                    "Hãy chạy `make run` trước.",
+                    file=sys.stderr,
+                )
                 return 1
             text, buttons = render(response.json())
             print(f"Bot: {text}" if text else "Bot: (không có trả lời)")

@@ -30,8 +30,9 @@ class Migration:
 
     def statements(self) -> list[str]:
         """The file's statements: split at `;` ending a line, `--` comment lines dropped."""
-        lines = [line for line in self.path.read_text(encoding="utf-8").splitlines()
-                 if not line.lstrip().startswith("--")]
+        lines = [
+            line for line in self.path.read_text(encoding="utf-8").splitlines() if not line.lstrip().startswith("--")
+        ]
         return [part.strip() for part in re.split(r";\s*$", "\n".join(lines), flags=re.M) if part.strip()]
 
 
@@ -51,10 +52,12 @@ def migrate(database: Database) -> list[int]:
     with database.transaction() as connection:
         if database.shared:
             connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": advisory_key(LOCK_NAME)})
-        connection.execute(text(
-            "CREATE TABLE IF NOT EXISTS schema_migrations "
-            "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
-        ))
+        connection.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS schema_migrations "
+                "(version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at DOUBLE PRECISION NOT NULL)"
+            )
+        )
         done = {row[0] for row in connection.execute(text("SELECT version FROM schema_migrations"))}
         for migration in available(database.dialect):
             if migration.version in done:

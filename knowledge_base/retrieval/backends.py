@@ -31,8 +31,9 @@ def _max_normalised(scores: dict[int, float]) -> dict[int, float]:
     return {i: s / top for i, s in scores.items()} if top > 0 else {}
 
 
-def fuse(lexical: dict[int, float], dense: dict[int, float], method: str, rrf_k: int = 60,
-         dense_weight: float = 0.5) -> dict[int, float]:
+def fuse(
+    lexical: dict[int, float], dense: dict[int, float], method: str, rrf_k: int = 60, dense_weight: float = 0.5
+) -> dict[int, float]:
     if method == "rrf":
         fused: dict[int, float] = {}
         for scores in (lexical, dense):
@@ -41,6 +42,5 @@ def fuse(lexical: dict[int, float], dense: dict[int, float], method: str, rrf_k:
         return fused
     if method == "score":
         lex, den = _max_normalised(lexical), _max_normalised(dense)
-        return {i: (1 - dense_weight) * lex.get(i, 0.0) + dense_weight * den.get(i, 0.0)
-                for i in set(lex) | set(den)}
+        return {i: (1 - dense_weight) * lex.get(i, 0.0) + dense_weight * den.get(i, 0.0) for i in set(lex) | set(den)}
     raise ValueError(f"unknown fusion method {method!r}")

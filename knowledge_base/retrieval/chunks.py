@@ -35,8 +35,9 @@ class ChunkParams:
 
 
 # An article field that locates a provision: "Điều 6 khoản 1", "Phụ lục II", "Mẫu số 02", "QĐ 1162/...".
-_PROVISION_RE = re.compile(r"(Điều|Khoản|Điểm|Phụ lục|Mục|Chương|Phần|Mẫu|Tiêu chí|QĐ|Quyết định|Nghị quyết)\b",
-                           re.IGNORECASE)
+_PROVISION_RE = re.compile(
+    r"(Điều|Khoản|Điểm|Phụ lục|Mục|Chương|Phần|Mẫu|Tiêu chí|QĐ|Quyết định|Nghị quyết)\b", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Chunk:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Chunk":
+    def from_dict(cls, data: dict) -> Chunk:
         return cls(**{**data, "topics": tuple(data["topics"]), "only_if": tuple(data.get("only_if", ()))})
 
 
@@ -119,7 +120,7 @@ def _windows(text: str, params: ChunkParams) -> list[str]:
         windows[-1].append(para)
         fresh[-1] += 1
         size += len(para)
-    tail = windows[-1][len(windows[-1]) - fresh[-1]:]
+    tail = windows[-1][len(windows[-1]) - fresh[-1] :]
     if len(windows) > 1 and sum(map(len, tail)) < params.window_chars // 3:
         windows.pop()
         windows[-1] += tail
@@ -131,27 +132,30 @@ def _section_text(section: Section) -> str:
     return "\n\n".join(p for p in parts if p).strip()
 
 
-def _make_chunks(doc: Document, chunk_id: str, section_id: str, heading: str, text: str,
-                 meta: dict, params: ChunkParams) -> list[Chunk]:
+def _make_chunks(
+    doc: Document, chunk_id: str, section_id: str, heading: str, text: str, meta: dict, params: ChunkParams
+) -> list[Chunk]:
     chunks = []
     for n, window in enumerate(_windows(text, params), start=1):
-        chunks.append(Chunk(
-            id=chunk_id if n == 1 else f"{chunk_id}~{n}",
-            section_id=section_id,
-            doc_id=doc.id,
-            title=doc.title,
-            heading=heading,
-            text=window,
-            decision=str(meta.get("decision", "")),
-            decision_date=str(meta.get("decision_date", "")),
-            article=str(meta.get("article", "")),
-            topics=tuple(meta.get("topics", ())),
-            validity=str(meta.get("validity", "") or "current"),
-            superseded_by=str(meta.get("superseded_by", "")),
-            confidence=str(meta.get("confidence", "")),
-            kind=str(meta.get("kind", "")),
-            only_if=tuple(textnorm.normalize_folded(p) for p in meta.get("only_if", ())),
-        ))
+        chunks.append(
+            Chunk(
+                id=chunk_id if n == 1 else f"{chunk_id}~{n}",
+                section_id=section_id,
+                doc_id=doc.id,
+                title=doc.title,
+                heading=heading,
+                text=window,
+                decision=str(meta.get("decision", "")),
+                decision_date=str(meta.get("decision_date", "")),
+                article=str(meta.get("article", "")),
+                topics=tuple(meta.get("topics", ())),
+                validity=str(meta.get("validity", "") or "current"),
+                superseded_by=str(meta.get("superseded_by", "")),
+                confidence=str(meta.get("confidence", "")),
+                kind=str(meta.get("kind", "")),
+                only_if=tuple(textnorm.normalize_folded(p) for p in meta.get("only_if", ())),
+            )
+        )
     return chunks
 
 
@@ -170,11 +174,17 @@ def chunk_document(doc: Document, params: ChunkParams = ChunkParams()) -> list[C
             chunks += _make_chunks(doc, section_id, section_id, section.heading, whole, section.meta, params)
             continue
         if section.text:
-            chunks += _make_chunks(doc, section_id, section_id, section.heading, section.text,
-                                   section.meta, params)
+            chunks += _make_chunks(doc, section_id, section_id, section.heading, section.text, section.meta, params)
         for sub in section.subsections:
-            chunks += _make_chunks(doc, unique(slugify(sub.heading)), section_id,
-                                   f"{section.heading} — {sub.heading}", sub.text, sub.meta, params)
+            chunks += _make_chunks(
+                doc,
+                unique(slugify(sub.heading)),
+                section_id,
+                f"{section.heading} — {sub.heading}",
+                sub.text,
+                sub.meta,
+                params,
+            )
     return chunks
 
 

@@ -32,8 +32,10 @@ def _texts(chunks) -> dict[str, str]:
     for chunk in chunks:
         if chunk.is_qa:
             phrasings.setdefault(chunk.section_id, []).append(chunk.heading)
-    return {chunk.id: "\n".join(phrasings[chunk.section_id] + [chunk.text]) if chunk.is_qa
-            else chunk.index_text() for chunk in chunks}
+    return {
+        chunk.id: "\n".join(phrasings[chunk.section_id] + [chunk.text]) if chunk.is_qa else chunk.index_text()
+        for chunk in chunks
+    }
 
 
 class TermStats:

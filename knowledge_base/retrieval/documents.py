@@ -16,8 +16,7 @@ import yaml
 
 # Metadata keys a section may set; everything else in a comment is ignored.
 # only_if: phrases of which a query must contain one for the section to rank fully ("nâng hạng, lên sao").
-SECTION_KEYS = ("article", "topics", "confidence", "decision", "decision_date", "validity", "superseded_by",
-                "only_if")
+SECTION_KEYS = ("article", "topics", "confidence", "decision", "decision_date", "validity", "superseded_by", "only_if")
 
 _FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*(?:\n|\Z)", re.DOTALL)
 _HEADING_RE = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -38,7 +37,7 @@ class Section:
     heading: str
     meta: dict
     text: str = ""
-    subsections: list["Section"] = field(default_factory=list)
+    subsections: list[Section] = field(default_factory=list)
 
 
 @dataclass
@@ -87,7 +86,7 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str]:
     meta = {k: ("" if v is None else v) for k, v in meta.items()}
     meta["topics"] = parse_topics(meta.get("topics"))
     meta["id"] = str(meta.get("id") or path.stem)
-    return meta, text[match.end():]
+    return meta, text[match.end() :]
 
 
 def parse_document(path: Path) -> Document:

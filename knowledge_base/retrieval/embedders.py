@@ -58,10 +58,15 @@ class LsaEmbedder:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
         self._vectorizers = [
-            TfidfVectorizer(preprocessor=textnorm.normalize_folded, ngram_range=(1, 2), sublinear_tf=True,
-                            token_pattern=r"(?u)\b\w+\b"),
-            TfidfVectorizer(preprocessor=textnorm.normalize_folded, analyzer="char_wb", ngram_range=(2, 5),
-                            sublinear_tf=True),
+            TfidfVectorizer(
+                preprocessor=textnorm.normalize_folded,
+                ngram_range=(1, 2),
+                sublinear_tf=True,
+                token_pattern=r"(?u)\b\w+\b",
+            ),
+            TfidfVectorizer(
+                preprocessor=textnorm.normalize_folded, analyzer="char_wb", ngram_range=(2, 5), sublinear_tf=True
+            ),
         ]
         tfidf = hstack([v.fit_transform(texts) for v in self._vectorizers]).tocsr()
         dim = max(1, min(self.dim, tfidf.shape[0] - 1, tfidf.shape[1] - 1))
@@ -79,7 +84,7 @@ class LsaEmbedder:
             pickle.dump((self.dim, self._vectorizers, self._projection), fh)
 
     @classmethod
-    def load(cls, directory: Path) -> "LsaEmbedder":
+    def load(cls, directory: Path) -> LsaEmbedder:
         # The pickle is written by our own index build into the private index directory.
         with open(Path(directory) / cls.FILE, "rb") as fh:
             dim, vectorizers, projection = pickle.load(fh)
@@ -126,8 +131,13 @@ class SentenceTransformerEmbedder:
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         folded = [textnorm.normalize_folded(t) for t in texts]
-        vectors = self._model.encode(folded, batch_size=self.batch_size, show_progress_bar=progress,
-                                     convert_to_numpy=True, normalize_embeddings=True)
+        vectors = self._model.encode(
+            folded,
+            batch_size=self.batch_size,
+            show_progress_bar=progress,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
         return np.asarray(vectors, dtype=np.float32)
 
     def save(self, directory: Path) -> None:

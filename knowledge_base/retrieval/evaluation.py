@@ -49,7 +49,7 @@ def is_informal(question: str) -> bool:
     """Typed without any diacritics, or with at least one chat abbreviation ("ko", "hs", "dc")."""
     text = textnorm.nfc(question).lower()
     words = textnorm.tokenize(text)
-    return textnorm.fold(text) == text or any(text[w.start:w.end] in textnorm.ABBREVIATIONS for w in words)
+    return textnorm.fold(text) == text or any(text[w.start : w.end] in textnorm.ABBREVIATIONS for w in words)
 
 
 def load_gold(path: Path = GOLD_PATH) -> list[GoldQuestion]:
@@ -106,24 +106,31 @@ def evaluate(retriever: Retriever, gold: list[GoldQuestion], threshold: float, d
 def format_table(reports: list[Report], gold: list[GoldQuestion]) -> str:
     in_scope = [g for g in gold if not g.out_of_scope]
     n_informal = sum(is_informal(g.question) for g in in_scope)
-    lines = [f"{len(in_scope)} in-scope questions ({n_informal} informal: no diacritics or chat abbreviations), "
-             f"{len(gold) - len(in_scope)} out-of-scope",
-             "| backend | recall@1 | recall@3 | recall@5 | MRR | recall@3 clean | recall@3 informal "
-             "| out-of-scope refused | in-scope refused |",
-             "|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        f"{len(in_scope)} in-scope questions ({n_informal} informal: no diacritics or chat abbreviations), "
+        f"{len(gold) - len(in_scope)} out-of-scope",
+        "| backend | recall@1 | recall@3 | recall@5 | MRR | recall@3 clean | recall@3 informal "
+        "| out-of-scope refused | in-scope refused |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in reports:
-        lines.append(f"| {r.backend} | {r.recall[1]:.3f} | {r.recall[3]:.3f} | {r.recall[5]:.3f} | {r.mrr:.3f} "
-                     f"| {r.recall3_clean:.3f} | {r.recall3_informal:.3f} | {r.refused:.3f} | {r.false_refusals:.3f} |")
+        lines.append(
+            f"| {r.backend} | {r.recall[1]:.3f} | {r.recall[3]:.3f} | {r.recall[5]:.3f} | {r.mrr:.3f} "
+            f"| {r.recall3_clean:.3f} | {r.recall3_informal:.3f} | {r.refused:.3f} | {r.false_refusals:.3f} |"
+        )
     return "\n".join(lines)
 
 
 def confidences(retriever: Retriever, gold: list[GoldQuestion]) -> tuple[list[float], list[float]]:
     """Answer confidence of every in-scope and every out-of-scope question."""
+
     def score(question: str) -> float:
         return retriever.confidence(question, retriever.search(question, k=1))
 
-    return ([score(g.question) for g in gold if not g.out_of_scope],
-            [score(g.question) for g in gold if g.out_of_scope])
+    return (
+        [score(g.question) for g in gold if not g.out_of_scope],
+        [score(g.question) for g in gold if g.out_of_scope],
+    )
 
 
 def suggest_threshold(in_scope: list[float], out_scope: list[float], target: float = 0.9) -> float:

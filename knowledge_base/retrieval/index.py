@@ -75,16 +75,19 @@ class LoadedIndex:
 
 
 def _fingerprint(doc_hashes: dict[str, str], settings: KBSettings, params: IndexParams) -> str:
-    payload = json.dumps({"v": FORMAT_VERSION, "docs": doc_hashes, "model": settings.embedding_model,
-                          "params": asdict(params)}, sort_keys=True)
+    payload = json.dumps(
+        {"v": FORMAT_VERSION, "docs": doc_hashes, "model": settings.embedding_model, "params": asdict(params)},
+        sort_keys=True,
+    )
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
 def _document_hashes(settings: KBSettings) -> dict[str, str]:
     """Hashes of every input file: the documents and the question bank."""
     paths = sorted(p for p in settings.documents_dir.glob("*.md") if p.name.lower() != "readme.md")
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths} | \
-        question_bank.file_hashes(settings.question_bank_dir)
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in paths} | question_bank.file_hashes(
+        settings.question_bank_dir
+    )
 
 
 @contextmanager
@@ -111,8 +114,7 @@ def is_fresh(settings: KBSettings, params: IndexParams) -> bool:
     return bool(manifest) and manifest.get("fingerprint") == expected
 
 
-def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
-                    progress: bool = False) -> LoadedIndex:
+def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = False) -> LoadedIndex:
     """Parse, chunk and index the documents without touching the disk (also used for tuning)."""
     import bm25s
     import faiss
@@ -130,8 +132,10 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(),
 
     bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
     start_method = multiprocessing.get_start_method(allow_none=True)
-    bm25.index([bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
-               show_progress=False)
+    bm25.index(
+        [bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
+        show_progress=False,
+    )
     if start_method is None:
         # Indexing fixes the process-wide start method ("fork") as a side effect; the action server, which may
         # build the index while it starts, then could not start Sanic (which asks for "spawn").
@@ -170,13 +174,13 @@ def _build_and_swap(settings: KBSettings, params: IndexParams, progress: bool) -
     tmp = Path(tempfile.mkdtemp(prefix=".kb_index-", dir=settings.index_dir.parent))
     try:
         (tmp / "chunks.jsonl").write_text(
-            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in index.chunks), encoding="utf-8")
+            "".join(json.dumps(c.to_dict(), ensure_ascii=False) + "\n" for c in index.chunks), encoding="utf-8"
+        )
         index.bm25.save(str(tmp / "bm25"), show_progress=False)
         faiss.write_index(index.faiss_index, str(tmp / "dense.faiss"))
         (tmp / "embedder").mkdir()
         index.embedder.save(tmp / "embedder")
-        (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2),
-                                           encoding="utf-8")
+        (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
         old = settings.index_dir.with_name(settings.index_dir.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if settings.index_dir.exists():

@@ -26,15 +26,18 @@ class Lexicon:
     filler: tuple[tuple[str, ...], ...] = ()  # folded words of each filler phrase, longest first
 
     @classmethod
-    def load(cls, path: Path = LEXICON_FILE) -> "Lexicon":
+    def load(cls, path: Path = LEXICON_FILE) -> Lexicon:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
         groups = raw.get("groups") or [] if isinstance(raw, dict) else None
         if groups is None or not all(isinstance(g, list) and len(g) >= 2 for g in groups):
             raise ValueError(f"{path.name}: 'groups' is a list of groups of at least two phrases")
-        filler = sorted({tuple(textnorm.normalize_folded(str(p)).split()) for p in raw.get("filler") or ()},
-                        key=len, reverse=True)
-        return cls(tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in groups),
-                   tuple(f for f in filler if f))
+        filler = sorted(
+            {tuple(textnorm.normalize_folded(str(p)).split()) for p in raw.get("filler") or ()}, key=len, reverse=True
+        )
+        return cls(
+            tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in groups),
+            tuple(f for f in filler if f),
+        )
 
     def strip_filler(self, query: str) -> str:
         """``query`` normalised (diacritics kept) without its filler phrases; unchanged if nothing else is left."""
@@ -42,7 +45,7 @@ class Lexicon:
         folded = [textnorm.fold(w) for w in words]
         kept, i = [], 0
         while i < len(words):
-            phrase = next((f for f in self.filler if tuple(folded[i:i + len(f)]) == f), None)
+            phrase = next((f for f in self.filler if tuple(folded[i : i + len(f)]) == f), None)
             if phrase:
                 i += len(phrase)
             else:

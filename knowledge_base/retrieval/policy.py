@@ -72,7 +72,7 @@ class Heading:
     numbers: frozenset[str]
 
     @classmethod
-    def of(cls, chunk) -> "Heading":
+    def of(cls, chunk) -> Heading:
         return cls(frozenset(textnorm.normalize_folded(chunk.heading).split()), frozenset(numbers_in(chunk.heading)))
 
 

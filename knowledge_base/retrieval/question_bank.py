@@ -55,9 +55,16 @@ def _entry(raw: dict, topic: str, file: str) -> Entry:
     questions = raw["questions"]
     if not isinstance(questions, list):
         raise QuestionBankError(f"{file}: entry {raw['id']!r}: questions must be a list")
-    return Entry(str(raw["id"]), topic, str(raw["kind"]), tuple(str(s).strip() for s in sources),
-                 str(raw["article"]).strip(), tuple(textnorm.nfc(str(q)).strip() for q in questions),
-                 textnorm.nfc(str(raw["answer"])).strip(), file)
+    return Entry(
+        str(raw["id"]),
+        topic,
+        str(raw["kind"]),
+        tuple(str(s).strip() for s in sources),
+        str(raw["article"]).strip(),
+        tuple(textnorm.nfc(str(q)).strip() for q in questions),
+        textnorm.nfc(str(raw["answer"])).strip(),
+        file,
+    )
 
 
 def load_entries(directory: Path) -> list[Entry]:
@@ -90,9 +97,10 @@ def source_sections(docs: list[Document]) -> dict[str, SourceSection]:
     by_id: dict[str, list[Chunk]] = {}
     for chunk in chunk_documents(docs, ChunkParams()):
         by_id.setdefault(chunk.section_id, []).append(chunk)
-    return {sid: SourceSection(chunks[0], "\n".join([chunks[0].heading, chunks[0].article] +
-                                                   [c.text for c in chunks]))
-            for sid, chunks in by_id.items()}
+    return {
+        sid: SourceSection(chunks[0], "\n".join([chunks[0].heading, chunks[0].article] + [c.text for c in chunks]))
+        for sid, chunks in by_id.items()
+    }
 
 
 def entry_chunks(entries: list[Entry], sections: dict[str, SourceSection]) -> list[Chunk]:
@@ -105,22 +113,24 @@ def entry_chunks(entries: list[Entry], sections: dict[str, SourceSection]) -> li
         meta = source.chunk
         section_id = QA_PREFIX + entry.id
         for n, question in enumerate(entry.questions, start=1):
-            chunks.append(Chunk(
-                id=section_id if n == 1 else f"{section_id}~{n}",
-                section_id=section_id,
-                doc_id=QA_DOC_ID,
-                title=entry.questions[0],
-                heading=question,
-                text=entry.answer,
-                decision=meta.decision,
-                decision_date=meta.decision_date,
-                article=entry.article,
-                topics=tuple(dict.fromkeys((entry.topic,) + meta.topics)),
-                validity=meta.validity,
-                superseded_by=meta.superseded_by,
-                confidence=meta.confidence,
-                kind=f"qa-{entry.kind}",
-            ))
+            chunks.append(
+                Chunk(
+                    id=section_id if n == 1 else f"{section_id}~{n}",
+                    section_id=section_id,
+                    doc_id=QA_DOC_ID,
+                    title=entry.questions[0],
+                    heading=question,
+                    text=entry.answer,
+                    decision=meta.decision,
+                    decision_date=meta.decision_date,
+                    article=entry.article,
+                    topics=tuple(dict.fromkeys((entry.topic,) + meta.topics)),
+                    validity=meta.validity,
+                    superseded_by=meta.superseded_by,
+                    confidence=meta.confidence,
+                    kind=f"qa-{entry.kind}",
+                )
+            )
     return chunks
 
 

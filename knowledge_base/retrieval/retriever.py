@@ -82,16 +82,21 @@ class Retriever:
                 self._vectors[query] = vector
         return vector
 
-    def search(self, query: str, k: int = 5, intent: str | None = None,
-               decisions: set[str] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, intent: str | None = None, decisions: set[str] | None = None) -> list[Hit]:
         """Top ``k`` chunks for ``query``; ``decisions`` adds decisions named outside the text (entities)."""
         if not textnorm.normalize_folded(query).strip():
             return []
         chunks = self.index.chunks
-        wanted = policy.Query.of(query, policy.named_decisions(query) | set(decisions or ()),
-                                 policy.INTENT_TOPICS.get(intent or ""), kind_of(query))
-        scored = [(policy.adjust(s, chunks[i], self._headings[i], wanted, self.params), i)
-                  for i, s in self._raw_scores(query).items()]
+        wanted = policy.Query.of(
+            query,
+            policy.named_decisions(query) | set(decisions or ()),
+            policy.INTENT_TOPICS.get(intent or ""),
+            kind_of(query),
+        )
+        scored = [
+            (policy.adjust(s, chunks[i], self._headings[i], wanted, self.params), i)
+            for i, s in self._raw_scores(query).items()
+        ]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         hits, sections = [], set()
         for score, i in scored:  # one hit per section: its best-scoring window
@@ -107,8 +112,10 @@ class Retriever:
         best = hits[0].chunk.id
         stored = self.index.faiss_index.reconstruct(self._positions[best])
         # Measured on the words typed and on the decisions' terms put in place of the lexicon's phrases.
-        return max(self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
-                   for q in dict.fromkeys((query, self.lexicon.rewrite(query))))
+        return max(
+            self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
+            for q in dict.fromkeys((query, self.lexicon.rewrite(query)))
+        )
 
 
 _lock = threading.Lock()

@@ -92,8 +92,16 @@ def match_product(text: str, limit: int = 3) -> MatchResult:
             matched.append(f"bộ {by_number}")
         if best > 0:
             score = best + EXTRA_MATCH_BONUS * (len(matched) - 1)
-            scored.append(Candidate(set_id=entry["id"], number=entry["number"], name=entry["name"],
-                                    group=entry["group"], score=round(score, 3), matched=tuple(matched)))
+            scored.append(
+                Candidate(
+                    set_id=entry["id"],
+                    number=entry["number"],
+                    name=entry["name"],
+                    group=entry["group"],
+                    score=round(score, 3),
+                    matched=tuple(matched),
+                )
+            )
     scored.sort(key=lambda c: (-c.score, c.number))
     result.candidates = scored[:limit]
     if len(scored) > 1 and scored[0].score - scored[1].score < AMBIGUITY_MARGIN:

@@ -13,8 +13,8 @@ answers block.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Iterable, Mapping
 
 from knowledge_base.scoring.scorer import Result, score_full, score_quick, unmet_marks
 from knowledge_base.scoring.sheets import STARS, Sheet, get_sheet
@@ -42,14 +42,16 @@ class Step:
     def text(self) -> str:
         """Vietnamese description of the step."""
         total = f", tổng {self.total_after}" if self.total_after is not None else ""
-        t = (f"Tiêu chí {self.criterion_number} \"{self.criterion_label}\": nâng lên phương án \"{self.to_label}\" "
-             f"(+{self.points_gained} điểm{total})")
+        t = (
+            f'Tiêu chí {self.criterion_number} "{self.criterion_label}": nâng lên phương án "{self.to_label}" '
+            f"(+{self.points_gained} điểm{total})"
+        )
         if self.meets_requirement:
             t += f"; đáp ứng yêu cầu tối thiểu cho {self.meets_requirement} sao"
         if self.unlocks_star:
             t += f"; đạt {self.unlocks_star} sao"
         if self.further_label:
-            t += f"; bước sau, cho {self.further_star} sao: \"{self.further_label}\""
+            t += f'; bước sau, cho {self.further_star} sao: "{self.further_label}"'
         return t + f" — {self.citation}."
 
 
@@ -68,11 +70,13 @@ def _potential(sheet: Sheet, r: Result) -> tuple:
     return (r.rank, -unmet, r.total)
 
 
-def _cheapest_with_effect(sheet: Sheet, current: Mapping[str, str], conditions: tuple[str, ...], crit, now, opt,
-                          r: Result, before: Result):
+def _cheapest_with_effect(
+    sheet: Sheet, current: Mapping[str, str], conditions: tuple[str, ...], crit, now, opt, r: Result, before: Result
+):
     """The smallest option between ``now`` and ``opt`` that has the effect that made ``opt`` the best step: a higher
     star than before (the next star is enough, whatever higher star the stronger option would reach), else the same
     starred requirements met."""
+
     def enough(trial: Result) -> bool:
         if r.rank > before.rank:
             return trial.rank > before.rank
@@ -86,8 +90,9 @@ def _cheapest_with_effect(sheet: Sheet, current: Mapping[str, str], conditions: 
     return opt, r
 
 
-def improvement_plan(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = (),
-                     top: int = 3) -> list[Step]:
+def improvement_plan(
+    sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = (), top: int = 3
+) -> list[Step]:
     """Up to ``top`` cumulative steps that raise the result most (empty when nothing can be improved).
 
     A declared disqualifying condition (``conditions``) cannot be fixed by a better answer, so the plan is empty then;
@@ -127,15 +132,33 @@ def improvement_plan(sheet: Sheet | str | int, answers: Mapping[str, str], condi
             mark = crit.star_option(level)
             if mark is not None and now.points < mark.points <= opt.points:
                 meets = level
-        further = next((crit.star_option(level) for level in STARS
-                        if crit.star_option(level) is not None and crit.star_option(level).points > opt.points), None)
-        steps.append(Step(criterion_id=crit.id, criterion_number=crit.number, criterion_label=crit.label,
-                          from_option=now.id, to_option=opt.id, to_label=opt.short or opt.label,
-                          points_gained=r.total - result.total, total_after=r.total if full else None,
-                          star_before=result.star, star_after=r.star, unlocks_star=r.star if r.rank > result.rank else None,
-                          meets_requirement=meets, citation=r.citation,
-                          further_label=(further.short or further.label) if further else None,
-                          further_star=further.min_star if further else None))
+        further = next(
+            (
+                crit.star_option(level)
+                for level in STARS
+                if crit.star_option(level) is not None and crit.star_option(level).points > opt.points
+            ),
+            None,
+        )
+        steps.append(
+            Step(
+                criterion_id=crit.id,
+                criterion_number=crit.number,
+                criterion_label=crit.label,
+                from_option=now.id,
+                to_option=opt.id,
+                to_label=opt.short or opt.label,
+                points_gained=r.total - result.total,
+                total_after=r.total if full else None,
+                star_before=result.star,
+                star_after=r.star,
+                unlocks_star=r.star if r.rank > result.rank else None,
+                meets_requirement=meets,
+                citation=r.citation,
+                further_label=(further.short or further.label) if further else None,
+                further_star=further.min_star if further else None,
+            )
+        )
         current[crit.id] = opt.id
         result = r
     return steps

@@ -16,15 +16,20 @@ subset (normally the key questions) and returns the lowest and highest total and
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Iterable, Mapping
 
 from knowledge_base import legal
 from knowledge_base.scoring.sheets import CITATION, STARS, Criterion, Option, Rule, Sheet, get_sheet
 
 STAR_BANDS = ((90, 5), (70, 4), (50, 3), (30, 2), (0, 1))
-BAND_TEXT = {5: "từ 90 đến 100 điểm", 4: "từ 70 đến dưới 90 điểm", 3: "từ 50 đến dưới 70 điểm",
-             2: "từ 30 đến dưới 50 điểm", 1: "dưới 30 điểm"}
+BAND_TEXT = {
+    5: "từ 90 đến 100 điểm",
+    4: "từ 70 đến dưới 90 điểm",
+    3: "từ 50 đến dưới 70 điểm",
+    2: "từ 30 đến dưới 50 điểm",
+    1: "dưới 30 điểm",
+}
 BAND_CITATION = legal.sentence("band_citation")
 NOTE_COUNCIL = legal.sentence("council_note")
 NOT_RECOGNISED = legal.sentence("not_recognised")
@@ -151,8 +156,9 @@ def effective_points(sheet: Sheet, chosen: Mapping[str, Option]) -> dict[str, in
     return points
 
 
-def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str,
-              optimistic: bool = False) -> Result:
+def _evaluate(
+    sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[str], mode: str, optimistic: bool = False
+) -> Result:
     points = effective_points(sheet, chosen)
     part_points = {p.id: sum(points.get(c.id, 0) for c in p.all_criteria()) for p in sheet.parts}
     total = sum(part_points.values())
@@ -173,7 +179,7 @@ def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[s
         where = ""
         if r.criterion_id:
             c = sheet.criterion(r.criterion_id)
-            where = f" (ghi chú tiêu chí {c.number} \"{c.label}\")"
+            where = f' (ghi chú tiêu chí {c.number} "{c.label}")'
         if r.kind == "halt":
             text = f"Không đánh giá tiếp{where}: {r.text.rstrip('.')} — {cite}."
         else:
@@ -191,20 +197,44 @@ def _evaluate(sheet: Sheet, chosen: Mapping[str, Option], conditions: Iterable[s
             if missing:
                 for c, opt in missing:
                     got = points.get(c.id, 0)
-                    lead = (f"Kể cả khi các tiêu chí chưa trả lời đạt tối đa (tổng {total} điểm, mức {band} sao), sản phẩm"
-                            if optimistic else f"Tổng điểm {total} đủ mức {band} sao nhưng")
-                    reason = (f"{lead} chưa đạt yêu cầu tối thiểu cho {level} sao: "
-                              f"tiêu chí {c.number} \"{c.label}\" đạt {got}/{c.max} điểm, cần tối thiểu phương án "
-                              f"\"{opt.label}\" ({opt.points} điểm) — {cite}.")
-                    caps.append(Cap(kind="min_star", reason=reason, citation=cite, star=level, criterion_id=c.id,
-                                    required_option=opt.id))
+                    lead = (
+                        f"Kể cả khi các tiêu chí chưa trả lời đạt tối đa (tổng {total} điểm, mức {band} sao), sản phẩm"
+                        if optimistic
+                        else f"Tổng điểm {total} đủ mức {band} sao nhưng"
+                    )
+                    reason = (
+                        f"{lead} chưa đạt yêu cầu tối thiểu cho {level} sao: "
+                        f'tiêu chí {c.number} "{c.label}" đạt {got}/{c.max} điểm, cần tối thiểu phương án '
+                        f'"{opt.label}" ({opt.points} điểm) — {cite}.'
+                    )
+                    caps.append(
+                        Cap(
+                            kind="min_star",
+                            reason=reason,
+                            citation=cite,
+                            star=level,
+                            criterion_id=c.id,
+                            required_option=opt.id,
+                        )
+                    )
                 break
             reached = level
         star = min(band, reached) if reached >= 3 else min(band, 2)
     if disqualified:
         star = None
-    return Result(sheet_id=sheet.id, sheet_number=sheet.number, points=points, part_points=part_points, total=total,
-                  band_star=band, star=star, disqualified=disqualified, caps=caps, citation=cite, mode=mode)
+    return Result(
+        sheet_id=sheet.id,
+        sheet_number=sheet.number,
+        points=points,
+        part_points=part_points,
+        total=total,
+        band_star=band,
+        star=star,
+        disqualified=disqualified,
+        caps=caps,
+        citation=cite,
+        mode=mode,
+    )
 
 
 def score_full(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> Result:
@@ -254,11 +284,19 @@ def score_quick(sheet: Sheet | str | int, answers: Mapping[str, str], conditions
     answered_max = sum(sh.criterion(cid).max for cid in answered)
     share = known / answered_max if answered_max else 0.5
     likely = _evaluate(sh, dict(chosen, **{c.id: _likely_option(c, share) for c in unanswered}), conditions, "quick")
-    return QuickResult(sheet_id=sh.id, sheet_number=sh.number, answered=answered,
-                       unanswered=[c.id for c in unanswered], low=low, high=high,
-                       known_points=known, citation=_sheet_cite(sh),
-                       min_total=min(low.total, known + sum(c.worst.points for c in unanswered)),
-                       possible_disqualifiers=possible, likely=likely)
+    return QuickResult(
+        sheet_id=sh.id,
+        sheet_number=sh.number,
+        answered=answered,
+        unanswered=[c.id for c in unanswered],
+        low=low,
+        high=high,
+        known_points=known,
+        citation=_sheet_cite(sh),
+        min_total=min(low.total, known + sum(c.worst.points for c in unanswered)),
+        possible_disqualifiers=possible,
+        likely=likely,
+    )
 
 
 def score(sheet: Sheet | str | int, answers: Mapping[str, str], conditions: Iterable[str] = ()) -> Result | QuickResult:
@@ -273,8 +311,10 @@ def likely_text(quick: QuickResult) -> str:
     """The most likely star of a quick result, with the assumption it rests on."""
     r = quick.likely
     star = "bị loại" if r.disqualified else f"{r.star} sao"
-    return (f"Hạng có khả năng nhất: {star} (khoảng {r.total} điểm), nếu {len(quick.unanswered)} tiêu chí chưa hỏi "
-            "đạt cùng tỷ lệ điểm như các câu đã trả lời.")
+    return (
+        f"Hạng có khả năng nhất: {star} (khoảng {r.total} điểm), nếu {len(quick.unanswered)} tiêu chí chưa hỏi "
+        "đạt cùng tỷ lệ điểm như các câu đã trả lời."
+    )
 
 
 def summary_text(result: Result | QuickResult) -> str:
@@ -284,15 +324,19 @@ def summary_text(result: Result | QuickResult) -> str:
         lo, hi = result.low, result.high
         stars = lambda r: "bị loại" if r.disqualified else f"{r.star} sao"  # noqa: E731
         lo_total, hi_total = result.total_range
-        lines.append(f"Ước tính tổng điểm từ {lo_total} đến {hi_total}/100; hạng dự kiến từ {stars(lo)} đến {stars(hi)}.")
+        lines.append(
+            f"Ước tính tổng điểm từ {lo_total} đến {hi_total}/100; hạng dự kiến từ {stars(lo)} đến {stars(hi)}."
+        )
         lines.append(likely_text(result))
         lines.append(f"Điểm đã biết từ {len(result.answered)} câu trả lời: {result.known_points}.")
         caps = hi.caps
         unrecognised = not result.likely.disqualified and (result.likely.star or 0) <= 2
     else:
         p = result.part_points
-        lines.append(f"Tổng điểm {result.total}/100 (A {p['A']}/40, B {p['B']}/25, C {p['C']}/35); "
-                     f"theo điểm: {result.band_star} sao ({BAND_TEXT[result.band_star]}, {BAND_CITATION}).")
+        lines.append(
+            f"Tổng điểm {result.total}/100 (A {p['A']}/40, B {p['B']}/25, C {p['C']}/35); "
+            f"theo điểm: {result.band_star} sao ({BAND_TEXT[result.band_star]}, {BAND_CITATION})."
+        )
         lines.append(f"Kết quả: {result.star_label}.")
         caps = result.caps
         unrecognised = not result.disqualified and (result.star or 0) <= 2

@@ -10,10 +10,10 @@ Loaded sheets are immutable dataclasses, cached per process.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Iterator
 
 import yaml
 
@@ -111,7 +111,7 @@ class Group:
     label: str
     max: int
     criteria: tuple[Criterion, ...] = ()
-    groups: tuple["Group", ...] = ()
+    groups: tuple[Group, ...] = ()
 
     def all_criteria(self) -> Iterator[Criterion]:
         yield from self.criteria
@@ -189,28 +189,58 @@ def _group(d: dict, part: str) -> Group:
 
 def _criterion(d: dict, part: str, group: str) -> Criterion:
     opts = tuple(
-        Option(id=o["id"], label=o["label"], points=o["points"], min_star=o.get("min_star"),
-               implicit=bool(o.get("implicit", False)), case=o.get("case"), triggers=o.get("triggers"),
-               note=o.get("note"), short=o.get("short"), official_points=o.get("official_points"))
+        Option(
+            id=o["id"],
+            label=o["label"],
+            points=o["points"],
+            min_star=o.get("min_star"),
+            implicit=bool(o.get("implicit", False)),
+            case=o.get("case"),
+            triggers=o.get("triggers"),
+            note=o.get("note"),
+            short=o.get("short"),
+            official_points=o.get("official_points"),
+        )
         for o in d["options"]
     )
     rules = tuple(Rule(id=r["id"], kind=r["kind"], text=r["text"], criterion_id=d["id"]) for r in d.get("rules", []))
     cases = tuple((c["id"], c["label"]) for c in d.get("cases", []))
     cond = d.get("applies_if")
-    return Criterion(id=d["id"], number=d["number"], label=d["label"], max=d["max"], part=part, group=group,
-                     options=opts, key=bool(d.get("key", False)), question=d.get("question"),
-                     notes=tuple(d.get("notes", [])), rules=rules, cases=cases,
-                     applies_if=(cond["criterion"], cond["min_points"]) if cond else None)
+    return Criterion(
+        id=d["id"],
+        number=d["number"],
+        label=d["label"],
+        max=d["max"],
+        part=part,
+        group=group,
+        options=opts,
+        key=bool(d.get("key", False)),
+        question=d.get("question"),
+        notes=tuple(d.get("notes", [])),
+        rules=rules,
+        cases=cases,
+        applies_if=(cond["criterion"], cond["min_points"]) if cond else None,
+    )
 
 
 def build_sheet(data: dict) -> Sheet:
-    parts = tuple(Part(id=p["id"], label=p["label"], max=p["max"], groups=tuple(_group(g, p["id"]) for g in p["groups"]))
-                  for p in data["parts"])
-    return Sheet(id=data["id"], number=data["number"], name=data["name"], group=data["group"],
-                 subgroup=data["subgroup"], citation=data["citation"],
-                 disqualify=tuple(Rule(id=r["id"], kind="disqualify", text=r["text"]) for r in data["disqualify"]),
-                 parts=parts, official_title=data.get("official_title", ""), header=data.get("header", ""),
-                 notes=tuple(data.get("notes", [])))
+    parts = tuple(
+        Part(id=p["id"], label=p["label"], max=p["max"], groups=tuple(_group(g, p["id"]) for g in p["groups"]))
+        for p in data["parts"]
+    )
+    return Sheet(
+        id=data["id"],
+        number=data["number"],
+        name=data["name"],
+        group=data["group"],
+        subgroup=data["subgroup"],
+        citation=data["citation"],
+        disqualify=tuple(Rule(id=r["id"], kind="disqualify", text=r["text"]) for r in data["disqualify"]),
+        parts=parts,
+        official_title=data.get("official_title", ""),
+        header=data.get("header", ""),
+        notes=tuple(data.get("notes", [])),
+    )
 
 
 # ---------------------------------------------------------------- validation
@@ -226,8 +256,10 @@ def _validator():
 
 def schema_errors(data: dict) -> list[str]:
     """JSON Schema violations of one raw sheet (empty when valid)."""
-    return [f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
-            for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))]
+    return [
+        f"{'/'.join(map(str, e.absolute_path)) or '<root>'}: {e.message}"
+        for e in sorted(_validator().iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    ]
 
 
 def rule_errors(sheet: Sheet) -> list[str]:
@@ -343,7 +375,7 @@ def _index_entry(key: str | int) -> dict:
     raise KeyError(f"unknown product set {key!r}")
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(set_id: str) -> Sheet:
     entry = _index_entry(set_id)
     path = CRITERIA_DIR / entry["file"]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 import shutil
 import tempfile
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -21,9 +21,10 @@ from tests.unit.selfassess.cases import HONEY_3_STARS, HONEY_CAPPED
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
 
-pytestmark = pytest.mark.skipif(not (CHROMIUM and CHROMEDRIVER),
-                                reason="headless browser test needs chromium and chromedriver "
-                                       "(apt-get install -y chromium chromium-driver)")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="headless browser test needs chromium and chromedriver (apt-get install -y chromium chromium-driver)",
+)
 
 WAIT = 15
 
@@ -43,13 +44,22 @@ def driver() -> Iterator:
     profile = tempfile.mkdtemp(prefix="selfassess-chrome-")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for arg in ("--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run", f"--user-data-dir={profile}",
-                "--window-size=390,844"):
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=390,844",
+    ):
         options.add_argument(arg)
     browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
-                            {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True})
+    browser.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
+    )
     try:
         yield browser
     finally:
@@ -65,14 +75,18 @@ def wait_for(driver, condition, message):
 
 def text(driver, element_id: str) -> str:
     """An element's text read in one step (the result is redrawn after every answer, so no stale references)."""
-    return driver.execute_script("const e = document.getElementById(arguments[0]); return e ? e.textContent : ''",
-                                 element_id)
+    return driver.execute_script(
+        "const e = document.getElementById(arguments[0]); return e ? e.textContent : ''", element_id
+    )
 
 
 def open_sheet(driver, url: str, criteria: int) -> None:
     driver.get(url)
-    wait_for(driver, lambda d: len(d.find_elements("css selector", "fieldset.criterion")) == criteria,
-             f"the sheet's {criteria} criteria were not drawn")
+    wait_for(
+        driver,
+        lambda d: len(d.find_elements("css selector", "fieldset.criterion")) == criteria,
+        f"the sheet's {criteria} criteria were not drawn",
+    )
 
 
 def choose(driver, answers: dict[str, str]) -> None:
@@ -88,8 +102,11 @@ def choose(driver, answers: dict[str, str]) -> None:
 
 
 def wait_total(driver, total: int) -> None:
-    wait_for(driver, lambda d: text(d, "bar-total") == f"Tổng: {total}/100",
-             f"the live total did not become {total} (shows {text(driver, 'bar-total')!r})")
+    wait_for(
+        driver,
+        lambda d: text(d, "bar-total") == f"Tổng: {total}/100",
+        f"the live total did not become {total} (shows {text(driver, 'bar-total')!r})",
+    )
 
 
 def test_full_self_assessment_of_sheet_4(server, driver):
@@ -103,6 +120,7 @@ def test_full_self_assessment_of_sheet_4(server, driver):
     assert "Hội đồng đánh giá, phân hạng" in text(driver, "council-note")
     # the decision in force comes from the API (knowledge_base.legal), not from the page
     from knowledge_base import legal
+
     assert legal.current_decision().number in text(driver, "subtitle")
     assert legal.current_decision().number in text(driver, "council-note")
 
@@ -147,11 +165,19 @@ def test_full_self_assessment_of_sheet_4(server, driver):
     assert driver.execute_script("return window.__printed === true")
     printed = driver.execute_script("return document.getElementById('print-result').textContent")
     today = datetime.date.today()
-    for expected in ("KẾT QUẢ TỰ ĐÁNH GIÁ SẢN PHẨM OCOP", "Bộ sản phẩm số 4", "Tổng điểm: 70/100",
-                     "Phần A: 27/40", "Hạng sao dự kiến: 3 sao", "Lý do hạng sao bị giới hạn",
-                     "Nên cải thiện trước", "Phụ lục II, QĐ 26/2026/QĐ-TTg", "Hội đồng đánh giá",
-                     f"{today.day:02d}/{today.month:02d}/{today.year}",
-                     "Được cấp giấy chứng nhận chất lượng theo tiêu chuẩn quốc tế"):
+    for expected in (
+        "KẾT QUẢ TỰ ĐÁNH GIÁ SẢN PHẨM OCOP",
+        "Bộ sản phẩm số 4",
+        "Tổng điểm: 70/100",
+        "Phần A: 27/40",
+        "Hạng sao dự kiến: 3 sao",
+        "Lý do hạng sao bị giới hạn",
+        "Nên cải thiện trước",
+        "Phụ lục II, QĐ 26/2026/QĐ-TTg",
+        "Hội đồng đánh giá",
+        f"{today.day:02d}/{today.month:02d}/{today.year}",
+        "Được cấp giấy chứng nhận chất lượng theo tiêu chuẩn quốc tế",
+    ):
         assert expected in printed, expected
     driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
@@ -177,7 +203,7 @@ def test_search_picks_a_product_set(server, driver):
     search = driver.find_element("id", "search")
     driver.execute_script("window.scrollTo(0, 0)")
     search.send_keys("nuoc mam")
-    wait_for(driver, lambda d: d.find_elements("css selector", '#matches button[data-sheet]'), "no search result")
+    wait_for(driver, lambda d: d.find_elements("css selector", "#matches button[data-sheet]"), "no search result")
     first = driver.find_element("css selector", "#matches button[data-sheet]")
     assert first.text.startswith("Bộ 9:")
     first.click()

@@ -108,7 +108,7 @@ def test_question_button_escaping_and_history_across_reload(browser, gateway, fa
     fake_rasa.delay = 0.0
 
     # User text is shown as text, never parsed as HTML.
-    attack = '<img src=x onerror="document.title=\'pwned\'"><b>đậm</b>'
+    attack = "<img src=x onerror=\"document.title='pwned'\"><b>đậm</b>"
     ask(browser, attack)
     wait_until(browser, lambda d: len(bubbles(d, "bot")) >= 4)
     assert bubbles(browser, "user")[-1] == attack

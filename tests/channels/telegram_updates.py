@@ -50,7 +50,14 @@ def callback_update(update_id: int, chat_id: int, data: str, query_id: str = "cq
     }
 
 
-STICKER = {"file_id": "st1", "file_unique_id": "u1", "width": 512, "height": 512, "is_animated": False,
-           "is_video": False, "type": "regular"}
+STICKER = {
+    "file_id": "st1",
+    "file_unique_id": "u1",
+    "width": 512,
+    "height": 512,
+    "is_animated": False,
+    "is_video": False,
+    "type": "regular",
+}
 PHOTO = [{"file_id": "ph1", "file_unique_id": "u2", "width": 90, "height": 90}]
 VOICE = {"file_id": "vo1", "file_unique_id": "u3", "duration": 3}

@@ -40,13 +40,19 @@ any_text = st.text(alphabet=st.characters(blacklist_categories=()), max_size=300
 @pytest.fixture(scope="module")
 def servers(tmp_path_factory):
     rasa, telegram, zalo = FakeRasa(), FakeTelegram(TOKEN), FakeZalo()
-    with ServerThread(rasa.app) as rasa_server, ServerThread(telegram.app) as tg_server, ServerThread(
-        zalo.app
-    ) as zalo_server:
+    with (
+        ServerThread(rasa.app) as rasa_server,
+        ServerThread(telegram.app) as tg_server,
+        ServerThread(zalo.app) as zalo_server,
+    ):
         settings_ = with_channels(
             Settings(rasa_url=rasa_server.url, rasa_timeout=5, data_dir=tmp_path_factory.mktemp("var")),
-            tg_server.url, zalo_server.url,
-            bot_token=TOKEN, webhook_secret=SECRET, access_token="access-1", refresh_token="refresh-1",
+            tg_server.url,
+            zalo_server.url,
+            bot_token=TOKEN,
+            webhook_secret=SECRET,
+            access_token="access-1",
+            refresh_token="refresh-1",
         )
         with run_gateway(settings_) as gateway:
             with httpx.Client(base_url=gateway.url, timeout=10) as client:

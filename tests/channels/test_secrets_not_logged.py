@@ -28,9 +28,13 @@ def test_debug_logs_carry_no_secret(gateway_settings, fake_rasa):
     try:
         with ServerThread(telegram.app) as telegram_server, ServerThread(zalo.app) as zalo_server:
             settings = with_channels(
-                replace(gateway_settings, log_level="DEBUG"), telegram_server.url, zalo_server.url,
-                bot_token=TOKEN, webhook_secret=WEBHOOK_SECRET,
-                access_token="access-secret-1", refresh_token="refresh-secret-1",
+                replace(gateway_settings, log_level="DEBUG"),
+                telegram_server.url,
+                zalo_server.url,
+                bot_token=TOKEN,
+                webhook_secret=WEBHOOK_SECRET,
+                access_token="access-secret-1",
+                refresh_token="refresh-secret-1",
             )
             with run_gateway(settings) as gateway:
                 update = text_update(1, 31337, "xin chào")
@@ -46,6 +50,14 @@ def test_debug_logs_carry_no_secret(gateway_settings, fake_rasa):
         root.removeHandler(handler)
     logged = stream.getvalue()
     assert "Telegram channel on" in logged and "Zalo access token refreshed" in logged
-    for secret in (TOKEN, WEBHOOK_SECRET, OA_SECRET_KEY, APP_SECRET_KEY, "access-secret-1", "refresh-secret-1",
-                   "access-2", "refresh-2"):
+    for secret in (
+        TOKEN,
+        WEBHOOK_SECRET,
+        OA_SECRET_KEY,
+        APP_SECRET_KEY,
+        "access-secret-1",
+        "refresh-secret-1",
+        "access-2",
+        "refresh-2",
+    ):
         assert secret not in logged, secret

@@ -159,9 +159,7 @@ def test_rasa_failure_gets_an_apology_with_the_hotline_and_the_message_is_logged
     assert str(CHAT) not in log_text and TOKEN not in log_text
 
 
-@pytest.mark.parametrize(
-    "body", [b"{not json", b"[]", b'{"message": {}}', b'{"update_id": "x"}', "\"\u00e9\"".encode()]
-)
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b'{"message": {}}', b'{"update_id": "x"}', '"\u00e9"'.encode()])
 def test_malformed_updates_get_400(webhook_gateway, body):
     response = httpx.post(
         f"{webhook_gateway.url}/telegram/webhook", content=body, headers={SECRET_HEADER: SECRET}, timeout=5
@@ -206,7 +204,11 @@ def test_unreachable_bot_api_leaves_the_web_chat_running(gateway_settings, fake_
 
 def test_an_update_with_a_lone_surrogate_or_nul_is_stored_and_answered(webhook_gateway, telegram):
     body = json.dumps(text_update(77, CHAT, "hồ sơ gồm gì")).replace("gì", "g\\ud800\\u0000ì").encode()
-    response = httpx.post(f"{webhook_gateway.url}/telegram/webhook", content=body,
-                          headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"}, timeout=5)
+    response = httpx.post(
+        f"{webhook_gateway.url}/telegram/webhook",
+        content=body,
+        headers={SECRET_HEADER: SECRET, "Content-Type": "application/json"},
+        timeout=5,
+    )
     assert response.status_code == 200
     telegram.wait_for("sendMessage")

@@ -17,7 +17,6 @@ from tests.fakes.fixtures import run_gateway
 USER = "2468013579246801357"
 
 
-
 @pytest.fixture
 def zalo_settings(gateway_settings, zalo):
     from dataclasses import replace

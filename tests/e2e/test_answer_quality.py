@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from stack.services import ROOT
 from knowledge_base import answer_evaluation as ev
 from knowledge_base.answer import NOT_SURE
+from stack.services import ROOT
 
 pytestmark = pytest.mark.e2e
 
@@ -24,8 +24,9 @@ NO_DIACRITICS_GAP = 0.05
 @pytest.fixture(scope="module")
 def results(stack):
     items = ev.load_items(ITEMS)
-    replies, latencies = ev.run(items, ev.web_chat_sender(stack.config.gateway_url),
-                                ev.reply_markers(ROOT / "domain.yml", [NOT_SURE]))
+    replies, latencies = ev.run(
+        items, ev.web_chat_sender(stack.config.gateway_url), ev.reply_markers(ROOT / "domain.yml", [NOT_SURE])
+    )
     print(ev.report(replies, latencies))
     return [(item, outcome) for item, outcome, _ in replies]
 
@@ -52,5 +53,6 @@ def test_no_question_is_answered_with_small_talk_or_a_form(results):
 
 def test_text_without_diacritics_does_as_well_as_clean_text(results):
     rows = ev.table(results, lambda i: i.style)
-    assert ev.share(rows["no_diacritics"]) >= ev.share(rows["clean"]) - NO_DIACRITICS_GAP, \
-        ev.format_table("style", rows)
+    assert ev.share(rows["no_diacritics"]) >= ev.share(rows["clean"]) - NO_DIACRITICS_GAP, ev.format_table(
+        "style", rows
+    )

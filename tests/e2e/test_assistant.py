@@ -41,7 +41,11 @@ def test_greeting_offers_the_main_topics_as_buttons(stack):
 
 @pytest.mark.parametrize(
     "question",
-    ["Hồ sơ đăng ký đánh giá sản phẩm OCOP gồm những gì?", "ho so dang ky ocop gom nhung gi", "hs dky ocop can nhung j"],
+    [
+        "Hồ sơ đăng ký đánh giá sản phẩm OCOP gồm những gì?",
+        "ho so dang ky ocop gom nhung gi",
+        "hs dky ocop can nhung j",
+    ],
 )
 def test_dossier_question_gets_a_cited_answer_with_or_without_diacritics(stack, question):
     answer = text_of(say(stack, new_sender(), question))

@@ -75,8 +75,12 @@ class FakeTelegram:
             if method == "sendMessage" and self.flood_next_sends > 0:
                 self.flood_next_sends -= 1
                 return JSONResponse(
-                    {"ok": False, "error_code": 429, "description": "Too Many Requests: retry after 1",
-                     "parameters": {"retry_after": 1}},
+                    {
+                        "ok": False,
+                        "error_code": 429,
+                        "description": "Too Many Requests: retry after 1",
+                        "parameters": {"retry_after": 1},
+                    },
                     429,
                 )
             result = await handler(params)

@@ -5,9 +5,9 @@ Import them into a conftest.py (`from tests.fakes.fixtures import *`).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
@@ -43,8 +43,16 @@ def gateway_settings(tmp_path: Path, fake_rasa: FakeRasa) -> Settings:
     return Settings(rasa_url=fake_rasa.url, rasa_timeout=5.0, data_dir=tmp_path / "var")
 
 
-def with_channels(settings: Settings, telegram_url: str, zalo_url: str, *, bot_token: str, webhook_secret: str,
-                  access_token: str, refresh_token: str) -> Settings:
+def with_channels(
+    settings: Settings,
+    telegram_url: str,
+    zalo_url: str,
+    *,
+    bot_token: str,
+    webhook_secret: str,
+    access_token: str,
+    refresh_token: str,
+) -> Settings:
     """`settings` with Telegram (webhook mode) and Zalo turned on against fake APIs at the given URLs."""
     return replace(
         settings,

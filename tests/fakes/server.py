@@ -38,7 +38,7 @@ class ServerThread:
         finally:
             self.loop.close()
 
-    def start(self) -> "ServerThread":
+    def start(self) -> ServerThread:
         self._thread.start()
         deadline = time.monotonic() + self.startup_timeout
         while not self._server.started:
@@ -54,7 +54,7 @@ class ServerThread:
             self._thread.join(timeout=10)
         self._socket.close()
 
-    def __enter__(self) -> "ServerThread":
+    def __enter__(self) -> ServerThread:
         return self if self._server.started else self.start()
 
     def __exit__(self, *exc_info) -> None:

@@ -11,7 +11,7 @@ _ANNOTATION_RE = re.compile(r"\[([^\]]+)\](\([^)]*\)|\{[^}]*\})")
 
 
 def strip_annotations(text: str) -> str:
-    """"bên em làm [mật ong](product)" -> "bên em làm mật ong"."""
+    """ "bên em làm [mật ong](product)" -> "bên em làm mật ong"."""
     return _ANNOTATION_RE.sub(r"\1", text)
 
 

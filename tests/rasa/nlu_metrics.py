@@ -15,7 +15,11 @@ def load_predictions(out_dir: Path) -> list[dict]:
         if path.exists():
             for item in json.loads(path.read_text(encoding="utf-8")):
                 rows.append(
-                    {"text": item["text"], "gold": item["intent"], "predicted": (item.get("intent_prediction") or {}).get("name")}
+                    {
+                        "text": item["text"],
+                        "gold": item["intent"],
+                        "predicted": (item.get("intent_prediction") or {}).get("name"),
+                    }
                 )
     return rows
 

@@ -24,15 +24,19 @@ NODIACRITICS_FILE = ROOT / "tests" / "nlu" / "test_nlu_nodiacritics.yml"
 
 def texts_of(path: Path) -> set[str]:
     """The plain (NFC) texts of a test file, as `rasa test nlu` reports them."""
-    return {unicodedata.normalize("NFC", strip_annotations(text).strip())
-            for texts in nlu_examples(path).values() for text in texts}
+    return {
+        unicodedata.normalize("NFC", strip_annotations(text).strip())
+        for texts in nlu_examples(path).values()
+        for text in texts
+    }
 
 
 @pytest.fixture(scope="module")
 def predictions(model_path, tmp_path_factory):
     out = tmp_path_factory.mktemp("nlu-results")
-    result = run_rasa("test", "nlu", "--nlu", "tests/nlu", "--model", str(model_path), "--out", str(out),
-                      "--successes", "--no-plot")
+    result = run_rasa(
+        "test", "nlu", "--nlu", "tests/nlu", "--model", str(model_path), "--out", str(out), "--successes", "--no-plot"
+    )
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
     rows = load_predictions(out)
     assert rows, "rasa test nlu produced no predictions"

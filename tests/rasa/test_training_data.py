@@ -1,18 +1,30 @@
 """Rasa training data is valid, and NLU test data is written separately from the training data."""
 
 import re
+
 import yaml
 
-from stack.services import ROOT
 from knowledge_base.textnorm import normalize_folded
+from stack.services import ROOT
 from tests.rasa.nlu_data import nlu_examples, strip_annotations
 from tests.rasa.rasa_cli import run_rasa
 
 CONTENT_INTENTS = [
-    "ask_what_is_ocop", "ask_eligibility", "ask_product_group", "ask_dossier", "ask_evaluation_process",
-    "ask_star_levels", "ask_scoring_criteria", "ask_certificate_validity", "ask_benefits_support",
-    "ask_intellectual_property", "ask_legal_basis", "start_self_assessment", "check_eligibility",
-    "human_handoff", "out_of_scope",
+    "ask_what_is_ocop",
+    "ask_eligibility",
+    "ask_product_group",
+    "ask_dossier",
+    "ask_evaluation_process",
+    "ask_star_levels",
+    "ask_scoring_criteria",
+    "ask_certificate_validity",
+    "ask_benefits_support",
+    "ask_intellectual_property",
+    "ask_legal_basis",
+    "start_self_assessment",
+    "check_eligibility",
+    "human_handoff",
+    "out_of_scope",
 ]
 
 
@@ -31,8 +43,7 @@ def test_rasa_data_validate_is_clean():
     # every other warning fails the test.
     used_elsewhere = form_ask_responses() | {"utter_default"}
     unexpected = [
-        w for w in warnings
-        if not any(f"'{name}' is not used in any story or rule" in w for name in used_elsewhere)
+        w for w in warnings if not any(f"'{name}' is not used in any story or rule" in w for name in used_elsewhere)
     ]
     assert unexpected == [], unexpected
 
@@ -54,7 +65,9 @@ def test_every_domain_intent_is_trained_and_tested():
 def test_no_test_sentence_appears_in_training_data():
     train = {normalize_folded(strip_annotations(t)) for ts in nlu_examples(ROOT / "data" / "nlu").values() for t in ts}
     overlap = [
-        t for ts in nlu_examples(ROOT / "tests" / "nlu").values() for t in ts
+        t
+        for ts in nlu_examples(ROOT / "tests" / "nlu").values()
+        for t in ts
         if normalize_folded(strip_annotations(t)) in train
     ]
     assert overlap == []

@@ -30,8 +30,12 @@ GOLD = load_gold()
 def index(tmp_path_factory):
     defaults = KBSettings.from_env()
     directory = tmp_path_factory.mktemp("gold")
-    settings = KBSettings(documents_dir=defaults.documents_dir, index_dir=directory / "index",
-                          embedding_model=LOCAL_EMBEDDER, questions_dir=directory / "no-question-bank")
+    settings = KBSettings(
+        documents_dir=defaults.documents_dir,
+        index_dir=directory / "index",
+        embedding_model=LOCAL_EMBEDDER,
+        questions_dir=directory / "no-question-bank",
+    )
     return load_index(settings)
 
 
@@ -51,8 +55,12 @@ def test_gold_ids_exist(index):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_floors(index, backend):
     report = evaluate(Retriever(index, backend), GOLD, CONFIDENCE_THRESHOLD)
-    measured = {"recall@1": report.recall[1], "recall@3": report.recall[3], "recall@5": report.recall[5],
-                "mrr": report.mrr}
+    measured = {
+        "recall@1": report.recall[1],
+        "recall@3": report.recall[3],
+        "recall@5": report.recall[5],
+        "mrr": report.mrr,
+    }
     for metric, floor in FLOORS[backend].items():
         assert measured[metric] >= floor, f"{backend} {metric} {measured[metric]:.3f} < floor {floor}"
     if backend == "hybrid":  # the back-end answer_question uses

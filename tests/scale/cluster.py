@@ -31,7 +31,7 @@ class Cluster:
     services: dict[str, list[Service]] = field(default_factory=dict)
     nginx: servers.Server | None = None
 
-    def __enter__(self) -> "Cluster":
+    def __enter__(self) -> Cluster:
         ports = {kind: [free_port() for _ in range(self.instances)] for kind in ("actions", "rasa", "gateway")}
         self.nginx, self.urls = servers.start_nginx(self.work_dir / "nginx", ports)
         config = StackConfig(
@@ -48,14 +48,31 @@ class Cluster:
         )
         try:
             # Build the index first (a no-op when fresh), so the action servers only load it.
-            subprocess.run([str(config.venvs / "app" / "bin" / "python"), "-m", "knowledge_base", "build"],
-                           cwd=ROOT, check=True, capture_output=True, timeout=600)
-            self._start("actions", [action_service(config, port, f"actions-{i}")
-                                    for i, port in enumerate(ports["actions"])], 300)
-            self._start("rasa", [rasa_service(config, port, self.urls["actions"], f"rasa-{i}")
-                                 for i, port in enumerate(ports["rasa"])], 600)
-            self._start("gateway", [gateway_service(config, port, self.urls["rasa"], f"gateway-{i}")
-                                    for i, port in enumerate(ports["gateway"])], 120)
+            subprocess.run(
+                [str(config.venvs / "app" / "bin" / "python"), "-m", "knowledge_base", "build"],
+                cwd=ROOT,
+                check=True,
+                capture_output=True,
+                timeout=600,
+            )
+            self._start(
+                "actions",
+                [action_service(config, port, f"actions-{i}") for i, port in enumerate(ports["actions"])],
+                300,
+            )
+            self._start(
+                "rasa",
+                [rasa_service(config, port, self.urls["actions"], f"rasa-{i}") for i, port in enumerate(ports["rasa"])],
+                600,
+            )
+            self._start(
+                "gateway",
+                [
+                    gateway_service(config, port, self.urls["rasa"], f"gateway-{i}")
+                    for i, port in enumerate(ports["gateway"])
+                ],
+                120,
+            )
         except BaseException:
             self.stop()
             raise

@@ -7,7 +7,7 @@ are not installed; `.ci/run` installs them.
 from __future__ import annotations
 
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -20,8 +20,10 @@ MISSING = servers.missing()
 def require_servers() -> None:
     """Skip the calling test when PostgreSQL, Redis or nginx is not installed."""
     if MISSING:
-        pytest.skip(f"not installed: {', '.join(MISSING)} (the Debian packages postgresql, redis-server and "
-                    "nginx-light, which .ci/run installs)")
+        pytest.skip(
+            f"not installed: {', '.join(MISSING)} (the Debian packages postgresql, redis-server and "
+            "nginx-light, which .ci/run installs)"
+        )
 
 
 @pytest.fixture(scope="session")

@@ -20,8 +20,9 @@ TELEGRAM_SECRET = "scale-hook-secret_42"
 
 def current_model() -> Path:
     """The model `make train` made for the current data, else the newest one in models/ (while one trains)."""
-    relative = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], check=True, capture_output=True,
-                              text=True).stdout.strip()
+    relative = subprocess.run(
+        [str(ROOT / "scripts" / "model_path.sh")], check=True, capture_output=True, text=True
+    ).stdout.strip()
     if (ROOT / relative).exists():
         return ROOT / relative
     models = sorted((ROOT / "models").glob("ocop-*.tar.gz"), key=lambda path: path.stat().st_mtime)
@@ -30,8 +31,16 @@ def current_model() -> Path:
     return models[-1]
 
 
-def gateway_process(data_dir: Path, name: str, rasa_url: str, zalo_url: str, telegram_url: str = "",
-                    database_url: str = "", lease: float = 5.0, port: int = 0) -> Service:
+def gateway_process(
+    data_dir: Path,
+    name: str,
+    rasa_url: str,
+    zalo_url: str,
+    telegram_url: str = "",
+    database_url: str = "",
+    lease: float = 5.0,
+    port: int = 0,
+) -> Service:
     """A started gateway process (uvicorn) with Zalo (and Telegram when `telegram_url`) on the fake APIs."""
     env = {
         "OCOP_DATABASE_URL": database_url,
@@ -46,8 +55,11 @@ def gateway_process(data_dir: Path, name: str, rasa_url: str, zalo_url: str, tel
         "OCOP_ZALO_OAUTH_URL": zalo_url,
     }
     if telegram_url:
-        env.update(OCOP_TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN, OCOP_TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
-                   OCOP_TELEGRAM_API_URL=telegram_url)
+        env.update(
+            OCOP_TELEGRAM_BOT_TOKEN=TELEGRAM_TOKEN,
+            OCOP_TELEGRAM_WEBHOOK_SECRET=TELEGRAM_SECRET,
+            OCOP_TELEGRAM_API_URL=telegram_url,
+        )
     config = StackConfig(model=Path("unused.tar.gz"), data_dir=data_dir, extra_env=env)
     service = gateway_service(config, port or free_port(), rasa_url, name)
     service.start()

@@ -39,8 +39,12 @@ def _postgres_bin(name: str) -> str | None:
 
 def missing() -> list[str]:
     """Binaries the multi-instance tests need that this machine lacks."""
-    needed = {"initdb": _postgres_bin("initdb"), "postgres": _postgres_bin("postgres"),
-              "redis-server": shutil.which("redis-server"), "nginx": shutil.which("nginx") or _sbin("nginx")}
+    needed = {
+        "initdb": _postgres_bin("initdb"),
+        "postgres": _postgres_bin("postgres"),
+        "redis-server": shutil.which("redis-server"),
+        "nginx": shutil.which("nginx") or _sbin("nginx"),
+    }
     return [name for name, path in needed.items() if not path]
 
 
@@ -110,19 +114,55 @@ def start_postgres() -> Server:
             os.setuid(uid)
 
     initdb = subprocess.run(
-        [_postgres_bin("initdb"), "-D", str(data), "-U", DB_USER, f"--pwfile={password_file}",
-         "--auth-host=scram-sha-256", "--auth-local=trust", "-E", "UTF8", "--locale=C.UTF-8"],
-        capture_output=True, text=True, preexec_fn=demote, cwd=directory,
+        [
+            _postgres_bin("initdb"),
+            "-D",
+            str(data),
+            "-U",
+            DB_USER,
+            f"--pwfile={password_file}",
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        capture_output=True,
+        text=True,
+        preexec_fn=demote,
+        cwd=directory,
     )
     if initdb.returncode:
         raise RuntimeError(f"initdb failed: {initdb.stderr[-2000:]}")
     port = free_port()
     log = open(directory / "postgres.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [_postgres_bin("postgres"), "-D", str(data), "-h", HOST, "-p", str(port), "-k", str(directory),
-         "-c", "max_connections=200", "-c", "fsync=off", "-c", "synchronous_commit=off",
-         "-c", "full_page_writes=off", "-c", "shared_buffers=64MB"],
-        stdout=log, stderr=subprocess.STDOUT, preexec_fn=demote, cwd=directory, start_new_session=True,
+        [
+            _postgres_bin("postgres"),
+            "-D",
+            str(data),
+            "-h",
+            HOST,
+            "-p",
+            str(port),
+            "-k",
+            str(directory),
+            "-c",
+            "max_connections=200",
+            "-c",
+            "fsync=off",
+            "-c",
+            "synchronous_commit=off",
+            "-c",
+            "full_page_writes=off",
+            "-c",
+            "shared_buffers=64MB",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        preexec_fn=demote,
+        cwd=directory,
+        start_new_session=True,
     )
     log.close()
     wait_port(port, process, "postgres", directory / "postgres.log")
@@ -137,8 +177,9 @@ def _create_database(port: int) -> None:
     deadline = time.monotonic() + 30
     while True:
         try:
-            with psycopg.connect(host=HOST, port=port, user=DB_USER, password=DB_PASSWORD, dbname="postgres",
-                                 autocommit=True) as connection:
+            with psycopg.connect(
+                host=HOST, port=port, user=DB_USER, password=DB_PASSWORD, dbname="postgres", autocommit=True
+            ) as connection:
                 connection.execute(f"CREATE DATABASE {DB_NAME}")
                 return
         except psycopg.OperationalError:  # still starting up
@@ -153,9 +194,26 @@ def start_redis(directory: Path) -> Server:
     port = free_port()
     log = open(directory / "redis.log", "ab")  # noqa: SIM115
     process = subprocess.Popen(
-        [shutil.which("redis-server"), "--port", str(port), "--bind", HOST, "--save", "", "--appendonly", "no",
-         "--dir", str(directory), "--requirepass", REDIS_PASSWORD, "--daemonize", "no"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(port),
+            "--bind",
+            HOST,
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(directory),
+            "--requirepass",
+            REDIS_PASSWORD,
+            "--daemonize",
+            "no",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     log.close()
     wait_port(port, process, "redis", directory / "redis.log")
@@ -166,7 +224,10 @@ def redis_command(server: Server, *args: str) -> str:
     """One command through redis-cli (installed with redis-server)."""
     result = subprocess.run(
         ["redis-cli", "-h", HOST, "-p", str(server.port), "--no-auth-warning", "-a", REDIS_PASSWORD, *args],
-        check=True, capture_output=True, text=True, timeout=10,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=10,
     )
     return result.stdout.strip()
 
@@ -215,7 +276,9 @@ def start_nginx(directory: Path, upstreams: dict[str, list[int]]) -> tuple[Serve
     ports = {name: free_port() for name in upstreams}
     servers = "".join(
         NGINX_SERVER.format(
-            name=name, host=HOST, port=ports[name],
+            name=name,
+            host=HOST,
+            port=ports[name],
             members="\n".join(f"        server {HOST}:{port} max_fails=1 fail_timeout=2s;" for port in members),
         )
         for name, members in upstreams.items()
@@ -226,7 +289,9 @@ def start_nginx(directory: Path, upstreams: dict[str, list[int]]) -> tuple[Serve
     log = open(directory / "nginx.out", "ab")  # noqa: SIM115
     process = subprocess.Popen(
         [nginx, "-p", str(directory), "-c", str(conf), "-g", "daemon off;"],
-        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     log.close()
     for port in ports.values():

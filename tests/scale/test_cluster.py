@@ -47,8 +47,7 @@ def tracker(url: str, sender: str) -> dict:
 
 
 def chat(cluster: Cluster, sender: str, text: str) -> tuple[int, str]:
-    response = httpx.post(f"{cluster.urls['gateway']}/api/chat", json={"sender": sender, "message": text},
-                          timeout=60)
+    response = httpx.post(f"{cluster.urls['gateway']}/api/chat", json={"sender": sender, "message": text}, timeout=60)
     if response.status_code != 200:
         return response.status_code, ""
     return 200, "\n".join(m["text"] for m in response.json()["messages"])

@@ -21,7 +21,13 @@ from tests.fakes.fake_zalo import encode, text_event
 from tests.fakes.fixtures import serve
 from tests.scale import servers
 from tests.scale.gateways import (
-    TELEGRAM_SECRET, TELEGRAM_TOKEN, answer_counts, gateway_process, kill_hard, send_load, url_of,
+    TELEGRAM_SECRET,
+    TELEGRAM_TOKEN,
+    answer_counts,
+    gateway_process,
+    kill_hard,
+    send_load,
+    url_of,
 )
 
 USER = "3141592653589793238"
@@ -38,8 +44,7 @@ def two_gateways(tmp_path, database_url, fake_rasa, zalo, telegram):
     started = []
     try:
         for name in ("gw-a", "gw-b"):
-            started.append(gateway_process(tmp_path / name, name, fake_rasa.url, zalo.url, telegram.url,
-                                           database_url))
+            started.append(gateway_process(tmp_path / name, name, fake_rasa.url, zalo.url, telegram.url, database_url))
         yield started
     finally:
         for service in started:
@@ -57,10 +62,12 @@ def balancer(tmp_path, two_gateways):
 def test_a_zalo_retry_arriving_at_the_other_gateway_is_answered_once(two_gateways, zalo, fake_rasa):
     body, headers = encode(text_event(USER, "hồ sơ gồm những gì", "dup-1"))
     with ThreadPoolExecutor(2) as pool:
-        answers = list(pool.map(
-            lambda g: httpx.post(f"{url_of(g)}/zalo/webhook", content=body, headers=headers, timeout=5),
-            two_gateways,
-        ))
+        answers = list(
+            pool.map(
+                lambda g: httpx.post(f"{url_of(g)}/zalo/webhook", content=body, headers=headers, timeout=5),
+                two_gateways,
+            )
+        )
     assert sorted(r.json()["status"] for r in answers) == ["accepted", "duplicate"]
     zalo.wait_for_texts(USER)
     time.sleep(1.0)
@@ -168,9 +175,7 @@ def test_kill_9_of_one_gateway_under_load_loses_and_repeats_no_acknowledged_mess
     assert [n for n, c in counts.items() if c > 1] == [], "answered twice"
 
 
-def test_embedded_default_kill_9_and_restart_answers_every_acknowledged_message_once(
-    tmp_path, zalo, fake_rasa
-):
+def test_embedded_default_kill_9_and_restart_answers_every_acknowledged_message_once(tmp_path, zalo, fake_rasa):
     gateway = gateway_process(tmp_path / "gw", "gw", fake_rasa.url, zalo.url)
     url = url_of(gateway)
     restarted = []

@@ -12,13 +12,13 @@ from concurrent.futures import ThreadPoolExecutor
 from sqlalchemy import text
 
 from gateway.channels.telegram.callback_keys import CallbackKeys
+from gateway.channels.zalo.numbered_choices import NumberedChoices
 from gateway.conversation import Button
 from gateway.database import advisory_key, open_database, postgres_engine
-from stack.index_build import LOCK_NAME
 from gateway.inbox import Inbox
 from gateway.message_log import open_message_log
 from gateway.migrations import applied, available
-from gateway.channels.zalo.numbered_choices import NumberedChoices
+from stack.index_build import LOCK_NAME
 from stack.services import ROOT
 
 
@@ -52,8 +52,10 @@ def test_message_log_is_one_table_with_hashed_users(database_url, tmp_path):
     log_a.record("zalo:2468013579", "in", "hồ sơ gồm những gì")
     log_b.record("telegram:42", "out", "Hồ sơ gồm phiếu đăng ký.")
     rows = first.rows("SELECT channel, user_hash, direction, text FROM message_log ORDER BY id")
-    assert [(r[0], r[2], r[3]) for r in rows] == [("zalo", "in", "hồ sơ gồm những gì"),
-                                                  ("telegram", "out", "Hồ sơ gồm phiếu đăng ký.")]
+    assert [(r[0], r[2], r[3]) for r in rows] == [
+        ("zalo", "in", "hồ sơ gồm những gì"),
+        ("telegram", "out", "Hồ sơ gồm phiếu đăng ký."),
+    ]
     assert "2468013579" not in str(rows)
 
 
@@ -94,7 +96,10 @@ def test_an_index_build_waits_for_the_cluster_wide_lock(database_url, tmp_path):
     with engine.connect() as holder:  # another machine is building
         holder.execute(text("SELECT pg_advisory_lock(:key)"), {"key": advisory_key(LOCK_NAME)})
         build = subprocess.Popen(
-            [sys.executable, "-m", "stack.index_build"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+            [sys.executable, "-m", "stack.index_build"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
             env={**os.environ, "OCOP_DATABASE_URL": database_url, "OCOP_KB_INDEX_DIR": str(index_dir)},
         )
         time.sleep(3.0)

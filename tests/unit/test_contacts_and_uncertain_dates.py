@@ -19,8 +19,13 @@ DOCS = Path(__file__).resolve().parents[2] / "knowledge_base" / "documents"
 @pytest.mark.parametrize("path", sorted(DOCS.glob("*.md")), ids=lambda p: p.stem)
 def test_no_document_points_to_a_programme_or_bot_hotline(path):
     text = path.read_text(encoding="utf-8").lower()
-    for phrase in ("tổng đài hỗ trợ của chương trình", "tổng đài của chương trình", "tổng đài hỗ trợ của chatbot",
-                   "hotline của chương trình", "đường dây nóng của chương trình"):
+    for phrase in (
+        "tổng đài hỗ trợ của chương trình",
+        "tổng đài của chương trình",
+        "tổng đài hỗ trợ của chatbot",
+        "hotline của chương trình",
+        "đường dây nóng của chương trình",
+    ):
         assert phrase not in text
 
 

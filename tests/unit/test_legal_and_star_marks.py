@@ -17,10 +17,14 @@ def test_current_decision_is_read_from_the_current_decision_document():
 
 
 def test_a_new_decision_is_a_change_of_data(tmp_path, monkeypatch):
-    (tmp_path / "qd-moi.md").write_text('---\nid: qd-moi\nkind: decision\ndecision: "QĐ 99/2030/QĐ-TTg"\n'
-                                        'decision_date: "01/01/2030"\nvalidity: current\n---\n# x\n', encoding="utf-8")
-    (tmp_path / "qd-cu.md").write_text('---\nkind: decision\ndecision: "QĐ 26/2026/QĐ-TTg"\nvalidity: superseded\n'
-                                       '---\n', encoding="utf-8")
+    (tmp_path / "qd-moi.md").write_text(
+        '---\nid: qd-moi\nkind: decision\ndecision: "QĐ 99/2030/QĐ-TTg"\n'
+        'decision_date: "01/01/2030"\nvalidity: current\n---\n# x\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "qd-cu.md").write_text(
+        '---\nkind: decision\ndecision: "QĐ 26/2026/QĐ-TTg"\nvalidity: superseded\n---\n', encoding="utf-8"
+    )
     monkeypatch.setattr(legal, "DOCUMENTS_DIR", tmp_path)
     legal.current_decision.cache_clear()
     try:
@@ -34,12 +38,20 @@ def test_a_new_decision_is_a_change_of_data(tmp_path, monkeypatch):
         legal.current_decision.cache_clear()
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("các phương án gắn dấu `***`, `****`, `*****` là yêu cầu", "các phương án gắn dấu ★3 tối thiểu, ★4 tối thiểu, "
-                                                                "★5 tối thiểu là yêu cầu"),
-    ("phải đạt các phương án gắn 5 sao (*****) trong phiếu", "phải đạt các phương án gắn 5 sao (★5 tối thiểu) trong phiếu"),
-    ("đánh dấu * * * * ở tiêu chí 5.1", "đánh dấu ★4 tối thiểu ở tiêu chí 5.1"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        (
+            "các phương án gắn dấu `***`, `****`, `*****` là yêu cầu",
+            "các phương án gắn dấu ★3 tối thiểu, ★4 tối thiểu, ★5 tối thiểu là yêu cầu",
+        ),
+        (
+            "phải đạt các phương án gắn 5 sao (*****) trong phiếu",
+            "phải đạt các phương án gắn 5 sao (★5 tối thiểu) trong phiếu",
+        ),
+        ("đánh dấu * * * * ở tiêu chí 5.1", "đánh dấu ★4 tối thiểu ở tiêu chí 5.1"),
+    ],
+)
 def test_star_marks_survive_markdown_stripping(text, shown):
     assert render_star_marks(text) == shown
     assert plain_text(text) == shown

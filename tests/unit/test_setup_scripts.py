@@ -40,8 +40,8 @@ def test_model_name_changes_only_with_training_inputs():
 
 
 def test_empty_settings_copied_from_env_example_mean_the_defaults(monkeypatch):
-    from stack.launcher import parse_args
     from knowledge_base.settings import KBSettings
+    from stack.launcher import parse_args
 
     for name in ("OCOP_KB_INDEX_DIR", "OCOP_KB_DOCUMENTS_DIR", "OCOP_GATEWAY_PORT", "OCOP_RASA_PORT", "OCOP_DATA_DIR"):
         monkeypatch.setenv(name, "")

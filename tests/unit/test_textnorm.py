@@ -9,7 +9,14 @@ from knowledge_base import textnorm
 
 @pytest.mark.parametrize(
     "old, new",
-    [("hoà", "hòa"), ("Hoà Bình", "Hòa Bình"), ("thuỷ sản", "thủy sản"), ("khoẻ", "khỏe"), ("tuỳ", "tùy"), ("HOÀ", "HÒA")],
+    [
+        ("hoà", "hòa"),
+        ("Hoà Bình", "Hòa Bình"),
+        ("thuỷ sản", "thủy sản"),
+        ("khoẻ", "khỏe"),
+        ("tuỳ", "tùy"),
+        ("HOÀ", "HÒA"),
+    ],
 )
 def test_old_tone_style_becomes_new_style(old, new):
     assert textnorm.normalize_tone_marks(old) == new

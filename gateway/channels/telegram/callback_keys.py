@@ -27,7 +27,8 @@ class CallbackKeys:
         key = KEY_PREFIX + base64.urlsafe_b64encode(digest).decode("ascii")[:24]
         self._db.run(
             "INSERT INTO callback_keys (key, payload) VALUES (:key, :payload) ON CONFLICT DO NOTHING",
-            key=key, payload=payload,
+            key=key,
+            payload=payload,
         )
         return key
 

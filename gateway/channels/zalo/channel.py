@@ -20,22 +20,29 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from gateway.channels.zalo.api import ZaloOA
+from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
+from gateway.channels.zalo.tokens import ZaloTokens, token_store
 from gateway.conversation import NON_TEXT_REPLY, BotMessage, Conversation
 from gateway.database import Database
 from gateway.formatting import ZALO_TEXT_LIMIT, split_text
 from gateway.inbox import Inbox
-from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
 from gateway.settings import Settings
-from gateway.channels.zalo.api import ZaloOA
-from gateway.channels.zalo.tokens import ZaloTokens, token_store
 
 logger = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/zalo/webhook"
 SIGNATURE_HEADER = "X-ZEvent-Signature"
 NON_TEXT_EVENTS = {
-    "user_send_image", "user_send_gif", "user_send_sticker", "user_send_audio", "user_send_video",
-    "user_send_file", "user_send_location", "user_send_link", "user_send_business_card",
+    "user_send_image",
+    "user_send_gif",
+    "user_send_sticker",
+    "user_send_audio",
+    "user_send_video",
+    "user_send_file",
+    "user_send_location",
+    "user_send_link",
+    "user_send_business_card",
 }
 FOLLOW_PAYLOAD = "/greet"
 _TIMESTAMP = re.compile(r"[0-9]{1,16}")

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import re
 import time
-from typing import Sequence
+from collections.abc import Sequence
 
 from gateway.conversation import Button
 from gateway.database import Database
@@ -40,7 +40,9 @@ class NumberedChoices:
         self._db.run(
             "INSERT INTO open_choices (sender, buttons, at) VALUES (:sender, :buttons, :at) "
             "ON CONFLICT (sender) DO UPDATE SET buttons = excluded.buttons, at = excluded.at",
-            sender=sender, buttons=encoded, at=time.time(),
+            sender=sender,
+            buttons=encoded,
+            at=time.time(),
         )
 
     def resolve(self, sender: str, text: str) -> str | None:

@@ -20,9 +20,10 @@ import json
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import Protocol
 
 import httpx
 from sqlalchemy import text
@@ -135,12 +136,16 @@ class DatabaseTokenStore:
                 "VALUES (1, :access, :refresh, :expires, :seed, :now) ON CONFLICT (id) DO UPDATE SET "
                 "access_token = excluded.access_token, refresh_token = excluded.refresh_token, "
                 "expires_at = excluded.expires_at, seed = excluded.seed, updated_at = excluded.updated_at",
-                access=pair.access_token, refresh=pair.refresh_token, expires=pair.expires_at, seed=pair.seed,
+                access=pair.access_token,
+                refresh=pair.refresh_token,
+                expires=pair.expires_at,
+                seed=pair.seed,
                 now=time.time(),
             )
         except Exception as error:  # noqa: BLE001 (any driver error: the pair is kept in memory)
-            logger.error("Could not store the new Zalo tokens in the database (kept in memory): %s",
-                         type(error).__name__)
+            logger.error(
+                "Could not store the new Zalo tokens in the database (kept in memory): %s", type(error).__name__
+            )
 
 
 def token_store(database: Database, path: Path) -> TokenStore:

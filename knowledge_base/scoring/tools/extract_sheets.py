@@ -79,8 +79,8 @@ def _int(cell: str) -> int | None:
 
 def _split_sheets(text: str) -> list[tuple[int, str, list[str]]]:
     lines = text.splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("PHỤ LỤC II"))
-    end = next(i for i, l in enumerate(lines) if l.startswith("PHỤ LỤC III"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC II"))
+    end = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC III"))
     heads = []
     expected = 1
     for i in range(start, end):
@@ -103,12 +103,12 @@ def parse_sheet(num: int, title: str, lines: list[str]) -> Sheet:
             t = line.split(":", 1)[1].strip()
             if t not in disq:
                 disq.append(t)
-    body_start = next(i for i, l in enumerate(lines) if l.startswith("Các tiêu chí"))
+    body_start = next(i for i, line in enumerate(lines) if line.startswith("Các tiêu chí"))
     items: list[Item] = []
     part = ""
     part_max: dict[str, int] = {}
     case = None
-    for cells in _rows(lines[body_start + 2:]):
+    for cells in _rows(lines[body_start + 2 :]):
         first = cells[0]
         value = _int(cells[1]) if len(cells) > 1 else None
         if first.startswith("TỔNG CỘNG"):
@@ -186,8 +186,10 @@ def _summary(sheets: list[Sheet]) -> None:
             pts = [o.points for o in it.options]
             best = max([p for p in pts if p is not None], default=None)
             flag = "" if best == it.points else f"  <-- max {it.points} vs best {best}"
-            print(f"   {it.part} {it.number:7} ({it.points}) {it.label[:60]!r} opts={pts} "
-                  f"stars={[o.stars for o in it.options if o.stars]}{flag}")
+            print(
+                f"   {it.part} {it.number:7} ({it.points}) {it.label[:60]!r} opts={pts} "
+                f"stars={[o.stars for o in it.options if o.stars]}{flag}"
+            )
 
 
 def main(argv: list[str]) -> None:

@@ -73,7 +73,7 @@ def test_env_file_parsing(tmp_path):
         "# comment\n"
         "OCOP_RASA_URL=http://x:1\n"
         "export OCOP_LOG_LEVEL = debug  # inline comment\n"
-        "OCOP_HOTLINE_NAME=\"Văn phòng # OCOP\"\n"
+        'OCOP_HOTLINE_NAME="Văn phòng # OCOP"\n'
         "not a line\n"
         "OCOP_EMPTY=\n",
         encoding="utf-8",

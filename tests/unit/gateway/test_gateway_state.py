@@ -6,11 +6,11 @@ import sqlite3
 import time
 
 from gateway.channels.telegram.callback_keys import CALLBACK_DATA_LIMIT, CallbackKeys
+from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
 from gateway.conversation import Button
 from gateway.database import STATE_FILE, open_database
 from gateway.inbox import MAX_ATTEMPTS, Inbox
 from gateway.migrations import applied, available
-from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
 
 
 def test_callback_keys_keep_short_payloads_and_map_long_ones(tmp_path):
@@ -81,8 +81,10 @@ def test_migrations_adopt_the_first_state_file_and_move_its_events(tmp_path):
     legacy = sqlite3.connect(tmp_path / STATE_FILE)
     legacy.execute("CREATE TABLE callback_keys (key TEXT PRIMARY KEY, payload TEXT NOT NULL)")
     legacy.execute("INSERT INTO callback_keys VALUES ('k:abc', '/ask_dossier')")
-    legacy.execute("CREATE TABLE zalo_events (key TEXT PRIMARY KEY, received_at REAL NOT NULL, body TEXT NOT NULL, "
-                   "done INTEGER NOT NULL DEFAULT 0)")
+    legacy.execute(
+        "CREATE TABLE zalo_events (key TEXT PRIMARY KEY, received_at REAL NOT NULL, body TEXT NOT NULL, "
+        "done INTEGER NOT NULL DEFAULT 0)"
+    )
     legacy.execute("INSERT INTO zalo_events VALUES ('msg:7', strftime('%s','now'), '{\"x\": 1}', 0)")
     legacy.commit()
     legacy.close()

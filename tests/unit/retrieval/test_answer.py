@@ -17,20 +17,22 @@ def test_confident_answer_cites_its_source(kb_env):
     assert answer.citation in answer.text
     assert "hết hiệu lực" not in answer.text
     assert 1 <= len(answer.buttons) <= 2
-    assert all(b["payload"].startswith("/ask_") or b["payload"] == "/start_self_assessment"
-               for b in answer.buttons)
+    assert all(b["payload"].startswith("/ask_") or b["payload"] == "/start_self_assessment" for b in answer.buttons)
     assert "/ask_dossier" not in [b["payload"] for b in answer.buttons]  # no follow-up to the same intent
     assert answer.hits[0].chunk.id == "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi"
 
 
 def test_no_diacritics_gives_the_same_answer(kb_env):
-    assert answer_question("giay chung nhan co gia tri bao lau").text == \
-        answer_question("Giấy chứng nhận có giá trị bao lâu?").text
+    assert (
+        answer_question("giay chung nhan co gia tri bao lau").text
+        == answer_question("Giấy chứng nhận có giá trị bao lâu?").text
+    )
 
 
 def test_superseded_source_says_what_replaced_it(kb_env):
-    answer = answer_question("Theo QĐ 148 thì hồ sơ đăng ký lần đầu gồm những gì?",
-                             entities=[{"entity": "decision", "value": "148"}])
+    answer = answer_question(
+        "Theo QĐ 148 thì hồ sơ đăng ký lần đầu gồm những gì?", entities=[{"entity": "decision", "value": "148"}]
+    )
     assert answer.confident
     assert answer.citation == "Theo Phụ lục II khoản 1, QĐ 148/QĐ-TTg ngày 24/02/2023"
     assert "QĐ 148/QĐ-TTg đã hết hiệu lực, đã được thay thế bởi QĐ 26/2026/QĐ-TTg" in answer.text
@@ -80,8 +82,11 @@ def test_trim_never_exceeds_the_limit(text, limit):
 
 def test_superseded_note_is_not_repeated(kb_env):
     path = kb_env.documents_dir / "qd-cu.md"
-    path.write_text(path.read_text(encoding="utf-8").rstrip() + (
-        " Lưu ý: QĐ 148/QĐ-TTg đã hết hiệu lực, được thay thế bởi QĐ 26/2026/QĐ-TTg.\n"), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").rstrip()
+        + (" Lưu ý: QĐ 148/QĐ-TTg đã hết hiệu lực, được thay thế bởi QĐ 26/2026/QĐ-TTg.\n"),
+        encoding="utf-8",
+    )
     answer = answer_question("Theo QĐ 148 thì hồ sơ đăng ký lần đầu gồm những gì?")
     assert answer.text.count("hết hiệu lực") == 1
 
@@ -89,9 +94,13 @@ def test_superseded_note_is_not_repeated(kb_env):
 def test_windowed_section_answers_from_the_whole_section(kb_env):
     path = kb_env.documents_dir / "qd-moi.md"
     filler = "\n\n".join(f"Đoạn bổ sung số {i} về thủ tục chung của chương trình." for i in range(60))
-    path.write_text(path.read_text(encoding="utf-8").replace(
-        "Hồ sơ nộp tại UBND cấp xã nơi sản xuất.",
-        f"{filler}\n\nHồ sơ nộp tại UBND cấp xã nơi sản xuất, gồm một bộ giấy và một bộ điện tử."), encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace(
+            "Hồ sơ nộp tại UBND cấp xã nơi sản xuất.",
+            f"{filler}\n\nHồ sơ nộp tại UBND cấp xã nơi sản xuất, gồm một bộ giấy và một bộ điện tử.",
+        ),
+        encoding="utf-8",
+    )
     answer = answer_question("Hồ sơ nộp tại UBND cấp xã gồm một bộ giấy và bộ điện tử phải không?")
     assert answer.hits[0].chunk.id.startswith("qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi~")
     assert answer.text.startswith("Hồ sơ lần đầu gồm Phiếu đăng ký Mẫu số 01")
@@ -100,8 +109,17 @@ def test_windowed_section_answers_from_the_whole_section(kb_env):
 
 
 def test_odd_inputs_never_crash_and_respect_the_limit(kb_env):
-    odd = ["<script>alert(1)</script>", "a" * 100_000, "hồ sơ " * 5000, "\u0301\u0301", "1234567890",
-           "ho\u0300 so\u031b", "\x00\x01 hồ sơ", "QĐ 148 QĐ 1048 QĐ 781 26/2026", "?" * 50]
+    odd = [
+        "<script>alert(1)</script>",
+        "a" * 100_000,
+        "hồ sơ " * 5000,
+        "\u0301\u0301",
+        "1234567890",
+        "ho\u0300 so\u031b",
+        "\x00\x01 hồ sơ",
+        "QĐ 148 QĐ 1048 QĐ 781 26/2026",
+        "?" * 50,
+    ]
     for text in odd:
         answer = answer_question(text, max_chars=300)
         assert answer.text and len(answer.text) <= 300

@@ -34,14 +34,22 @@ def no_key(monkeypatch, kb_env):
 
 
 def test_passages_intent_and_draft():
-    rasa = FakeRasa({"intent": {"name": "ask_dossier", "confidence": 0.91},
-                     "entities": [{"entity": "product", "value": "mật ong", "start": 0, "end": 7}]})
+    rasa = FakeRasa(
+        {
+            "intent": {"name": "ask_dossier", "confidence": 0.91},
+            "entities": [{"entity": "product", "value": "mật ong", "start": 0, "end": 7}],
+        }
+    )
     response = make_client(rasa).post("/api/assist", json={"question": "  Hồ sơ lần đầu gồm những gì?  "})
     assert response.status_code == 200
     data = response.json()
     assert rasa.calls == ["Hồ sơ lần đầu gồm những gì?"]
-    assert data["intent"] == {"name": "ask_dossier", "confidence": 0.91, "available": True,
-                              "entities": [{"entity": "product", "value": "mật ong"}]}
+    assert data["intent"] == {
+        "name": "ask_dossier",
+        "confidence": 0.91,
+        "available": True,
+        "entities": [{"entity": "product", "value": "mật ong"}],
+    }
     assert data["draft"]["confident"] is True
     assert data["draft"]["citation"] == "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
     top = data["passages"][0]
@@ -52,7 +60,8 @@ def test_passages_intent_and_draft():
 
 def test_rasa_unreachable_degrades_to_unknown_intent():
     response = make_client(FakeRasa(error=ConnectionError("refused"))).post(
-        "/api/assist", json={"question": "giấy chứng nhận có giá trị bao lâu"})
+        "/api/assist", json={"question": "giấy chứng nhận có giá trị bao lâu"}
+    )
     assert response.status_code == 200
     assert response.json()["intent"]["name"] is None and response.json()["intent"]["available"] is False
     assert response.json()["passages"][0]["id"] == "qd-moi#giay-chung-nhan-co-gia-tri-bao-lau"

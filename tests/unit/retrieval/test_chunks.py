@@ -34,8 +34,11 @@ def test_short_section_keeps_its_subsections():
 def test_long_section_is_split_at_subsections():
     chunks = chunk_document(parse_document(FIXTURE_DOCS / "huong-dan.md"), ChunkParams(split_chars=100))
     ids = [c.id for c in chunks]
-    assert ids[:3] == ["huong-dan#bo-tieu-chi-gom-nhung-phan-nao", "huong-dan#phan-a-cham-nhung-gi",
-                       "huong-dan#phan-b-cham-nhung-gi"]
+    assert ids[:3] == [
+        "huong-dan#bo-tieu-chi-gom-nhung-phan-nao",
+        "huong-dan#phan-a-cham-nhung-gi",
+        "huong-dan#phan-b-cham-nhung-gi",
+    ]
     part_a = chunks[1]
     assert part_a.section_id == "huong-dan#bo-tieu-chi-gom-nhung-phan-nao"
     assert part_a.heading == "Bộ tiêu chí gồm những phần nào — Phần A chấm những gì"
@@ -48,8 +51,10 @@ def test_oversized_text_is_windowed_with_overlap():
     doc.sections[0].text = "\n\n".join(paragraphs)
     chunks = chunk_document(doc, ChunkParams(split_chars=200, window_chars=200, overlap_chars=60))
     windows = [c for c in chunks if c.section_id == "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi"]
-    assert [c.id for c in windows[:2]] == ["qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi",
-                                           "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi~2"]
+    assert [c.id for c in windows[:2]] == [
+        "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi",
+        "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi~2",
+    ]
     assert all(len(w.text) <= 200 + 200 // 3 for w in windows)
     last_of_first = windows[0].text.split("\n\n")[-1]
     assert windows[1].text.startswith(last_of_first)  # overlap carries the last paragraph over
@@ -61,13 +66,19 @@ def test_citation_formats():
     assert chunk.citation() == "Theo Điều 6 khoản 1, QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
     assert replace(chunk, article="").citation() == "Theo QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
     assert replace(chunk, article="Điều 4 QĐ 26/2026/QĐ-TTg").citation() == "Theo Điều 4 QĐ 26/2026/QĐ-TTg"
-    assert replace(chunk, article="Điều 1 (thay QĐ 148/QĐ-TTg)").citation() == \
-        "Theo Điều 1 (thay QĐ 148/QĐ-TTg), QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
+    assert (
+        replace(chunk, article="Điều 1 (thay QĐ 148/QĐ-TTg)").citation()
+        == "Theo Điều 1 (thay QĐ 148/QĐ-TTg), QĐ 26/2026/QĐ-TTg ngày 22/5/2026"
+    )
     assert replace(chunk, article="", decision="").citation().startswith("Theo tài liệu “QĐ 26/2026")
     # An article that describes the source rather than locating a provision follows the decision.
-    assert replace(chunk, article="Thông tin bối cảnh").citation() == \
-        "Nguồn: QĐ 26/2026/QĐ-TTg ngày 22/5/2026 — thông tin bối cảnh"
-    assert replace(chunk, article="Chính sách của từng tỉnh", decision="").citation() == "Nguồn: Chính sách của từng tỉnh"
+    assert (
+        replace(chunk, article="Thông tin bối cảnh").citation()
+        == "Nguồn: QĐ 26/2026/QĐ-TTg ngày 22/5/2026 — thông tin bối cảnh"
+    )
+    assert (
+        replace(chunk, article="Chính sách của từng tỉnh", decision="").citation() == "Nguồn: Chính sách của từng tỉnh"
+    )
 
 
 def test_round_trip_through_dict():

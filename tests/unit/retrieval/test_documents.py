@@ -14,7 +14,10 @@ def test_front_matter_and_sections():
     assert doc.id == "qd-moi"
     assert doc.meta["validity"] == "current"
     assert [s.heading for s in doc.sections] == [
-        "Hồ sơ đăng ký lần đầu gồm những gì", "Giấy chứng nhận có giá trị bao lâu", "Mật ong rừng thuộc bộ sản phẩm nào"]
+        "Hồ sơ đăng ký lần đầu gồm những gì",
+        "Giấy chứng nhận có giá trị bao lâu",
+        "Mật ong rừng thuộc bộ sản phẩm nào",
+    ]
     assert len(doc.sha256) == 64
 
 
@@ -42,8 +45,9 @@ def test_meta_comment_values_may_contain_commas():
     assert parse_meta_comment("plain text") is None
 
 
-@pytest.mark.parametrize("value, expected", [
-    (["a", "b"], ["a", "b"]), ("[a, b]", ["a", "b"]), ("a b", ["a", "b"]), (None, []), ("", [])])
+@pytest.mark.parametrize(
+    "value, expected", [(["a", "b"], ["a", "b"]), ("[a, b]", ["a", "b"]), ("a b", ["a", "b"]), (None, []), ("", [])]
+)
 def test_parse_topics(value, expected):
     assert parse_topics(value) == expected
 

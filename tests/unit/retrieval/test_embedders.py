@@ -47,5 +47,7 @@ def test_sentence_transformer_index_end_to_end(docs_dir, tmp_path, monkeypatch):
     manifest = ensure_index(settings)
     assert manifest["embedding_model"] == MINILM and manifest["embedding_dim"] == 384
     retriever = Retriever(load_index(settings), "hybrid")
-    assert retriever.search("giấy chứng nhận có giá trị bao lâu", k=1)[0].chunk.id == \
-        "qd-moi#giay-chung-nhan-co-gia-tri-bao-lau"
+    assert (
+        retriever.search("giấy chứng nhận có giá trị bao lâu", k=1)[0].chunk.id
+        == "qd-moi#giay-chung-nhan-co-gia-tri-bao-lau"
+    )

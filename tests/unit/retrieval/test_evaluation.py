@@ -4,8 +4,14 @@ import pytest
 
 from knowledge_base.__main__ import main
 from knowledge_base.retrieval import Retriever
-from knowledge_base.retrieval.evaluation import (GoldQuestion, evaluate, is_informal, load_gold, suggest_threshold,
-                                                 unknown_ids)
+from knowledge_base.retrieval.evaluation import (
+    GoldQuestion,
+    evaluate,
+    is_informal,
+    load_gold,
+    suggest_threshold,
+    unknown_ids,
+)
 from knowledge_base.retrieval.index import load_index
 
 GOLD = [
@@ -29,8 +35,15 @@ def test_unknown_ids_are_reported(settings):
     assert unknown_ids(stale, retriever) == {"qd-moi#khong-co"}
 
 
-@pytest.mark.parametrize("question, informal", [
-    ("Hồ sơ gồm những gì?", False), ("ho so gom nhung gi", True), ("Hồ sơ gồm những j", True), ("HTX có được không", True)])
+@pytest.mark.parametrize(
+    "question, informal",
+    [
+        ("Hồ sơ gồm những gì?", False),
+        ("ho so gom nhung gi", True),
+        ("Hồ sơ gồm những j", True),
+        ("HTX có được không", True),
+    ],
+)
 def test_informal_questions(question, informal):
     assert is_informal(question) is informal
 
@@ -48,8 +61,11 @@ def test_gold_file_loads(tmp_path):
 
 def test_cli_eval_and_calibrate(kb_env, tmp_path, capsys):
     path = tmp_path / "gold.yml"
-    path.write_text('- q: "mat ong thuoc bo nao"\n  ids: [qd-moi#mat-ong-rung-thuoc-bo-san-pham-nao]\n'
-                    '- q: "giá vàng hôm nay"\n  out_of_scope: true\n', encoding="utf-8")
+    path.write_text(
+        '- q: "mat ong thuoc bo nao"\n  ids: [qd-moi#mat-ong-rung-thuoc-bo-san-pham-nao]\n'
+        '- q: "giá vàng hôm nay"\n  out_of_scope: true\n',
+        encoding="utf-8",
+    )
     assert main(["eval", "--gold", str(path)]) == 0
     assert "| hybrid | 1.000 | 1.000 | 1.000 | 1.000 |" in capsys.readouterr().out
     assert main(["calibrate", "--gold", str(path)]) == 0

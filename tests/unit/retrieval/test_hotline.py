@@ -19,5 +19,7 @@ def test_environment_overrides(monkeypatch):
     monkeypatch.setenv("OCOP_HOTLINE_PHONE", "0200 000 000")
     monkeypatch.setenv("OCOP_HOTLINE_EMAIL", "ocop@example.org")
     monkeypatch.setenv("OCOP_HOTLINE_HOURS", "7h30–17h")
-    assert hotline_message() == ("Anh/chị vui lòng liên hệ Văn phòng OCOP tỉnh (điện thoại 0200 000 000, "
-                                 "email ocop@example.org). Thời gian làm việc: 7h30–17h.")
+    assert hotline_message() == (
+        "Anh/chị vui lòng liên hệ Văn phòng OCOP tỉnh (điện thoại 0200 000 000, "
+        "email ocop@example.org). Thời gian làm việc: 7h30–17h."
+    )

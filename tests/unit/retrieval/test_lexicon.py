@@ -7,12 +7,15 @@ import pytest
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 
 
-@pytest.mark.parametrize("query, term", [
-    ("Thủ tục gia hạn chứng nhận khi hết hạn", "danh gia lai"),
-    ("Hội đồng có xuống tận cơ sở kiểm tra không?", "khao sat thuc te"),
-    ("bán trên shopee có được tính điểm không", "thuong mai dien tu"),
-    ("cho e hoi lam ocop can nhung giay to gi a", "ho so"),
-])
+@pytest.mark.parametrize(
+    "query, term",
+    [
+        ("Thủ tục gia hạn chứng nhận khi hết hạn", "danh gia lai"),
+        ("Hội đồng có xuống tận cơ sở kiểm tra không?", "khao sat thuc te"),
+        ("bán trên shopee có được tính điểm không", "thuong mai dien tu"),
+        ("cho e hoi lam ocop can nhung giay to gi a", "ho so"),
+    ],
+)
 def test_the_decisions_term_is_added(query, term):
     expanded = default_lexicon().expand(query)
     assert expanded.endswith(term)
@@ -31,11 +34,14 @@ def test_filler_words_are_not_searched():
 
 def test_phrases_match_whole_words_only(tmp_path):
     path = tmp_path / "lexicon.yml"
-    path.write_text(textwrap.dedent("""\
+    path.write_text(
+        textwrap.dedent("""\
         groups:
           - [khảo sát thực tế, xuống cơ sở]
           - [thu hồi, tước giấy]
-    """), encoding="utf-8")
+    """),
+        encoding="utf-8",
+    )
     lexicon = Lexicon.load(path)
     assert lexicon.expand("xuống cơ sở sản xuất") == "xuống cơ sở sản xuất khao sat thuc te"
     assert lexicon.expand("xuống cơ sởi") == "xuống cơ sởi"

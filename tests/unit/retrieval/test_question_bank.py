@@ -56,10 +56,16 @@ def test_every_entry_has_an_informal_phrasing(real_bank):
 
 
 def _entry(**changes) -> Entry:
-    base = dict(id="ho-so-lan-dau", topic="ho_so", kind="list", sources=("qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi",),
-                article="Điều 6 khoản 1", answer="Hồ sơ gồm Mẫu số 01, Mẫu số 02 và 05 sản phẩm mẫu.",
-                questions=("Hồ sơ lần đầu gồm gì?", "ho so lan dau gom gi", "hs lần đầu cần j", "cho em hỏi hồ sơ ạ"),
-                file="ho_so.yml")
+    base = dict(
+        id="ho-so-lan-dau",
+        topic="ho_so",
+        kind="list",
+        sources=("qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi",),
+        article="Điều 6 khoản 1",
+        answer="Hồ sơ gồm Mẫu số 01, Mẫu số 02 và 05 sản phẩm mẫu.",
+        questions=("Hồ sơ lần đầu gồm gì?", "ho so lan dau gom gi", "hs lần đầu cần j", "cho em hỏi hồ sơ ạ"),
+        file="ho_so.yml",
+    )
     return Entry(**{**base, **changes})
 
 
@@ -72,17 +78,22 @@ def test_a_correct_entry_passes(fixture_sections):
     assert check_entry(_entry(), fixture_sections, TOPICS) == []
 
 
-@pytest.mark.parametrize("changes, problem", [
-    (dict(answer="Hồ sơ gồm 3 văn bản và 05 sản phẩm mẫu."), "numbers [3]"),
-    (dict(article="Điều 9 khoản 1"), "Điều 9"),
-    (dict(sources=("qd-moi#khong-co",)), "unknown source"),
-    (dict(kind="yesno", answer="Hồ sơ gồm Mẫu số 01."), "yes/no"),
-    (dict(kind="outside"), "outside"),
-    (dict(answer="Hồ sơ gồm Mẫu số 01, Mẫu số 02…"), "ellipsis"),
-    (dict(questions=("Hồ sơ lần đầu gồm gì?", "hồ sơ lần đầu cần gì", "hs lần đầu cần j", "cho em hỏi hồ sơ ạ")),
-     "without diacritics"),
-    (dict(kind="why"), "kind"),
-])
+@pytest.mark.parametrize(
+    "changes, problem",
+    [
+        (dict(answer="Hồ sơ gồm 3 văn bản và 05 sản phẩm mẫu."), "numbers [3]"),
+        (dict(article="Điều 9 khoản 1"), "Điều 9"),
+        (dict(sources=("qd-moi#khong-co",)), "unknown source"),
+        (dict(kind="yesno", answer="Hồ sơ gồm Mẫu số 01."), "yes/no"),
+        (dict(kind="outside"), "outside"),
+        (dict(answer="Hồ sơ gồm Mẫu số 01, Mẫu số 02…"), "ellipsis"),
+        (
+            dict(questions=("Hồ sơ lần đầu gồm gì?", "hồ sơ lần đầu cần gì", "hs lần đầu cần j", "cho em hỏi hồ sơ ạ")),
+            "without diacritics",
+        ),
+        (dict(kind="why"), "kind"),
+    ],
+)
 def test_a_broken_entry_is_named(fixture_sections, changes, problem):
     problems = check_entry(_entry(**changes), fixture_sections, TOPICS)
     assert any(problem in p for p in problems), problems
@@ -99,7 +110,8 @@ def bank_env(kb_env):
     """The fixture corpus with a small question bank beside its documents."""
     bank = kb_env.question_bank_dir
     bank.mkdir()
-    (bank / "ho_so.yml").write_text(textwrap.dedent("""\
+    (bank / "ho_so.yml").write_text(
+        textwrap.dedent("""\
         - id: so-mau-ho-so
           kind: howmuch
           source: qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi
@@ -113,7 +125,9 @@ def bank_env(kb_env):
             Kèm hồ sơ là 05 sản phẩm mẫu:
             - nộp cùng Phiếu đăng ký Mẫu số 01;
             - nộp cùng Báo cáo tự đánh giá Mẫu số 02.
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return kb_env
 
 

@@ -5,8 +5,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from knowledge_base.retrieval import BACKENDS, Retriever, get_retriever
-from knowledge_base.retrieval.index import (IndexParams, build_index, ensure_index, is_fresh, load_index,
-                                            read_manifest)
+from knowledge_base.retrieval.index import IndexParams, build_index, ensure_index, is_fresh, load_index, read_manifest
 from knowledge_base.retrieval.policy import chunk_decisions, named_decisions
 
 DOSSIER_NEW = "qd-moi#ho-so-dang-ky-lan-dau-gom-nhung-gi"
@@ -55,8 +54,10 @@ def test_concurrent_loads_build_once(settings):
 @pytest.mark.parametrize("backend", BACKENDS)
 def test_backends_find_the_answer(index, backend):
     retriever = Retriever(index, backend)
-    assert retriever.search("giấy chứng nhận có giá trị bao lâu", k=1)[0].chunk.id == \
-        "qd-moi#giay-chung-nhan-co-gia-tri-bao-lau"
+    assert (
+        retriever.search("giấy chứng nhận có giá trị bao lâu", k=1)[0].chunk.id
+        == "qd-moi#giay-chung-nhan-co-gia-tri-bao-lau"
+    )
     assert retriever.search("mat ong thuoc bo nao", k=1)[0].chunk.id == "qd-moi#mat-ong-rung-thuoc-bo-san-pham-nao"
 
 
@@ -104,9 +105,17 @@ def test_get_retriever_is_cached_per_backend(kb_env):
     assert get_retriever("bm25").index is get_retriever("hybrid").index
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("theo qd 148 thi sao", {"148"}), ("QĐ 1048/QĐ-TTg", {"1048"}), ("qđ 1489 và 781", {"1489", "781"}),
-    ("QĐ 26/2026/QĐ-TTg", {"26/2026"}), ("26 bộ sản phẩm, 1480 điểm", set()), ("ngày 22/5/2026", set())])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("theo qd 148 thi sao", {"148"}),
+        ("QĐ 1048/QĐ-TTg", {"1048"}),
+        ("qđ 1489 và 781", {"1489", "781"}),
+        ("QĐ 26/2026/QĐ-TTg", {"26/2026"}),
+        ("26 bộ sản phẩm, 1480 điểm", set()),
+        ("ngày 22/5/2026", set()),
+    ],
+)
 def test_named_decisions(text, expected):
     assert named_decisions(text) == expected
 
@@ -116,18 +125,19 @@ def test_chunk_decisions():
     assert chunk_decisions("QĐ 148/QĐ-TTg (sửa bởi QĐ 1489/QĐ-TTg)") == {"148", "1489"}
 
 
-
 def test_building_the_index_leaves_the_process_start_method_unset(settings):
     """The action server may build the index while it starts; Sanic then sets its own start method."""
     import subprocess
     import sys
 
-    probe = ("import multiprocessing\n"
-             "from pathlib import Path\n"
-             "from knowledge_base.retrieval.index import build_in_memory\n"
-             "from knowledge_base.settings import KBSettings\n"
-             f"build_in_memory(KBSettings(Path({str(settings.documents_dir)!r}), Path({str(settings.index_dir)!r}), 'lsa'))\n"
-             "print(multiprocessing.get_start_method(allow_none=True))\n")
+    probe = (
+        "import multiprocessing\n"
+        "from pathlib import Path\n"
+        "from knowledge_base.retrieval.index import build_in_memory\n"
+        "from knowledge_base.settings import KBSettings\n"
+        f"build_in_memory(KBSettings(Path({str(settings.documents_dir)!r}), Path({str(settings.index_dir)!r}), 'lsa'))\n"
+        "print(multiprocessing.get_start_method(allow_none=True))\n"
+    )
     result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip().splitlines()[-1] == "None"

@@ -3,16 +3,22 @@
 from types import SimpleNamespace
 
 from knowledge_base import textnorm
-from knowledge_base.retrieval.documents import parse_meta_comment
 from knowledge_base.question_kind import kind_of
+from knowledge_base.retrieval.documents import parse_meta_comment
 from knowledge_base.retrieval.policy import Heading, Query, adjust
 from knowledge_base.retrieval.retriever import RetrievalParams
 
 
 def chunk(only_if=()):
-    return SimpleNamespace(decision="QĐ 26/2026/QĐ-TTg", validity="current", topics=("ho_so",), kind="",
-                           heading="Hồ sơ", is_qa=False,
-                           only_if=tuple(textnorm.normalize_folded(p) for p in only_if))
+    return SimpleNamespace(
+        decision="QĐ 26/2026/QĐ-TTg",
+        validity="current",
+        topics=("ho_so",),
+        kind="",
+        heading="Hồ sơ",
+        is_qa=False,
+        only_if=tuple(textnorm.normalize_folded(p) for p in only_if),
+    )
 
 
 def test_only_if_is_parsed_as_a_list_of_phrases():
@@ -27,6 +33,7 @@ def test_a_special_case_section_is_demoted_unless_the_query_names_its_case():
     general = chunk()
     plain = textnorm.normalize_folded("hồ sơ gồm những gì")
     named = textnorm.normalize_folded("hs nang hang gom nhung gi")
+
     def score(candidate, folded):
         return adjust(1.0, candidate, Heading.of(candidate), Query(folded), params)
 
@@ -36,8 +43,15 @@ def test_a_special_case_section_is_demoted_unless_the_query_names_its_case():
 
 def qa(heading: str, kind: str) -> SimpleNamespace:
     """A question-bank phrasing as the policy sees it."""
-    return SimpleNamespace(decision="QĐ 26/2026/QĐ-TTg", validity="current", topics=("hang_sao",), only_if=(),
-                           kind=f"qa-{kind}", heading=heading, is_qa=True)
+    return SimpleNamespace(
+        decision="QĐ 26/2026/QĐ-TTg",
+        validity="current",
+        topics=("hang_sao",),
+        only_if=(),
+        kind=f"qa-{kind}",
+        heading=heading,
+        is_qa=True,
+    )
 
 
 def score(candidate, query: str) -> float:
@@ -46,17 +60,20 @@ def score(candidate, query: str) -> float:
 
 def test_a_phrasing_naming_other_numbers_loses_to_one_naming_the_asked_number():
     query = "Sản phẩm OCOP hạng 3 sao là gì?"
-    assert score(qa("Sản phẩm OCOP hạng 3 sao là gì", "what"), query) > \
-        score(qa("Sản phẩm OCOP hạng 1 sao là gì", "what"), query)
+    assert score(qa("Sản phẩm OCOP hạng 3 sao là gì", "what"), query) > score(
+        qa("Sản phẩm OCOP hạng 1 sao là gì", "what"), query
+    )
 
 
 def test_a_phrasing_of_the_kind_asked_wins_over_another_kind():
     query = "giấy chứng nhận có giá trị bao lâu"
-    assert score(qa("giấy chứng nhận OCOP có thời hạn bao lâu", "when"), query) > \
-        score(qa("giấy chứng nhận OCOP có thời hạn bao lâu", "what"), query)
+    assert score(qa("giấy chứng nhận OCOP có thời hạn bao lâu", "when"), query) > score(
+        qa("giấy chứng nhận OCOP có thời hạn bao lâu", "what"), query
+    )
 
 
 def test_the_phrasing_closest_to_the_query_wins():
     query = "nâng hạng từ 3 sao lên 4 sao thì làm thế nào"
-    assert score(qa("nâng hạng từ 3 sao lên 4 sao làm thế nào", "how"), query) > \
-        score(qa("nâng hạng từ 3 sao lên 4 sao thì có được thưởng không, được thưởng bao nhiêu", "how"), query)
+    assert score(qa("nâng hạng từ 3 sao lên 4 sao làm thế nào", "how"), query) > score(
+        qa("nâng hạng từ 3 sao lên 4 sao thì có được thưởng không, được thưởng bao nhiêu", "how"), query
+    )

@@ -28,8 +28,8 @@ NUM = re.compile(r"^(\d+(?:\.\d+)*)\.?\s")
 
 def _official():
     lines = SOURCE.read_text(encoding="utf-8").splitlines()
-    start = next(i for i, l in enumerate(lines) if l.startswith("PHỤ LỤC II"))
-    stop = next(i for i, l in enumerate(lines) if l.startswith("PHỤ LỤC III"))
+    start = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC II"))
+    stop = next(i for i, line in enumerate(lines) if line.startswith("PHỤ LỤC III"))
     sheets, current, want = {}, None, 1
     for i in range(start, stop):
         line = lines[i].strip()
@@ -69,8 +69,11 @@ OFFICIAL = _official() if SOURCE.exists() else {}
 
 
 def _scored(items):
-    return [it for k, it in enumerate(items)
-            if not (k + 1 < len(items) and items[k + 1]["number"].startswith(it["number"] + "."))]
+    return [
+        it
+        for k, it in enumerate(items)
+        if not (k + 1 < len(items) and items[k + 1]["number"].startswith(it["number"] + "."))
+    ]
 
 
 def test_all_26_sheets_found():
@@ -137,17 +140,24 @@ def test_disqualifying_conditions_match():
         assert ("khong_giay_phep_san_xuat" in ours) == ("giấy phép sản xuất" in text), number
         assert ("khong_gcn_gmp" in ours) == ("gmp" in text), number
         assert bool(ours & {"khong_du_dieu_kien_san_xuat", "khong_du_dieu_kien_san_xuat_byt"}) == (
-            "điều kiện bắt buộc" in text), number
+            "điều kiện bắt buộc" in text
+        ), number
 
 
 def test_in_criterion_disqualifying_notes_match():
     text = SOURCE.read_text(encoding="utf-8")
-    body = text[text.index("PHỤ LỤC II"):text.index("PHỤ LỤC III")]
+    body = text[text.index("PHỤ LỤC II") : text.index("PHỤ LỤC III")]
     printed = body.count("Bị loại nếu sử dụng toàn bộ nguyên liệu nhập khẩu")
-    ours = sum(1 for n in range(1, 27) for c in get_sheet(n).criteria for r in c.rules
-               if r.id == "toan_bo_nguyen_lieu_nhap_khau")
+    ours = sum(
+        1
+        for n in range(1, 27)
+        for c in get_sheet(n).criteria
+        for r in c.rules
+        if r.id == "toan_bo_nguyen_lieu_nhap_khau"
+    )
     assert ours == printed > 0
     printed = body.count("giống hệt sản phẩm")
-    ours = sum(1 for n in range(1, 27) for c in get_sheet(n).criteria for r in c.rules
-               if r.id == "giong_het_san_pham_khac")
+    ours = sum(
+        1 for n in range(1, 27) for c in get_sheet(n).criteria for r in c.rules if r.id == "giong_het_san_pham_khac"
+    )
     assert ours == printed > 0

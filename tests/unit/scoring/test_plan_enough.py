@@ -22,7 +22,9 @@ def test_an_accepted_trademark_application_is_recommended_when_it_already_gives_
     assert (step.criterion_id, step.to_option, step.unlocks_star) == ("c3_5", application.id, 3)
     assert score_full(SHEET, dict(answers, c3_5=application.id)).star == 3
     # the certificate is named as the further step, for the star it is the minimum of
-    assert (step.further_label, step.further_star) == (certificate.short, certificate.min_star) == (certificate.short, 4)
+    assert (
+        (step.further_label, step.further_star) == (certificate.short, certificate.min_star) == (certificate.short, 4)
+    )
     assert "bước sau, cho 4 sao" in step.text
 
 

@@ -20,8 +20,7 @@ def raw_sheet(number: int) -> dict:
 
 
 def criteria(node: dict):
-    for c in node.get("criteria", []):
-        yield c
+    yield from node.get("criteria", [])
     for g in node.get("groups", []):
         yield from criteria(g)
 
@@ -43,25 +42,51 @@ def required_options(sheet: dict, star: int) -> list[tuple[dict, dict]]:
 
 
 GROUP_QUESTIONS = [
-    ("nước mắm thuộc nhóm nào", 9), ("nuoc mam thuoc bo nao", 9), ("sp nước mắm của mk thuộc nhóm j", 9),
-    ("mật ong rừng thuộc bộ sản phẩm nào", 4), ("mat ong thuoc nhom nao vay", 4),
-    ("chè thuộc nhóm nào", 11), ("che shan tuyet thuoc bo nao", 11), ("trà xanh xếp vào bộ nào", 11),
-    ("cà phê thuộc bộ nào", 13), ("ca phe rang xay thuoc nhom gi", 13),
-    ("gạo ST25 thuộc nhóm nào", 3), ("gao nep thuoc bo nao", 3),
-    ("rượu thuộc nhóm nào", 14), ("ruou men la thuoc bo nao", 14), ("rượu vang thuộc bộ nào", 15),
-    ("tinh dầu sả thuộc bộ nào", 20), ("tinh dau sa chanh thuoc nhom nao", 20),
-    ("gốm thuộc nhóm nào", 21), ("gom bat trang thuoc bo nao", 21), ("mây tre đan thuộc bộ nào", 21),
-    ("vải thổ cẩm thuộc nhóm nào", 22), ("lua to tam thuoc bo nao", 22),
-    ("homestay thuộc nhóm nào", 26), ("homestay thuoc bo nao", 26),
-    ("cây cảnh thuộc bộ nào", 24), ("bonsai thuoc nhom nao", 24),
-    ("hoa lan thuộc bộ nào", 23), ("hoa thuoc nhom nao", 23),
-    ("cá cảnh thuộc nhóm nào", 25), ("ca koi thuoc bo nao", 25),
-    ("thực phẩm chức năng thuộc bộ nào", 18), ("thuc pham chuc nang thuoc nhom nao", 18), ("tpcn thuộc bộ nào", 18),
-    ("mỹ phẩm thuộc nhóm nào", 19), ("my pham thao duoc thuoc bo nao", 19),
-    ("nước ép trái cây thuộc bộ nào", 17), ("mien dong thuoc nhom nao", 6),
-    ("lan rừng thuộc bộ nào", 23), ("lan đột biến thuộc nhóm nào", 23), ("cây mai bonsai thuộc bộ nào", 24),
-    ("cá betta thuộc bộ nào", 25), ("cá la hán thuộc nhóm nào", 25), ("cá chép koi thuộc bộ nào", 25),
-    ("chim chào mào thuộc nhóm nào", 25), ("hoa hồng thuộc bộ nào", 23),
+    ("nước mắm thuộc nhóm nào", 9),
+    ("nuoc mam thuoc bo nao", 9),
+    ("sp nước mắm của mk thuộc nhóm j", 9),
+    ("mật ong rừng thuộc bộ sản phẩm nào", 4),
+    ("mat ong thuoc nhom nao vay", 4),
+    ("chè thuộc nhóm nào", 11),
+    ("che shan tuyet thuoc bo nao", 11),
+    ("trà xanh xếp vào bộ nào", 11),
+    ("cà phê thuộc bộ nào", 13),
+    ("ca phe rang xay thuoc nhom gi", 13),
+    ("gạo ST25 thuộc nhóm nào", 3),
+    ("gao nep thuoc bo nao", 3),
+    ("rượu thuộc nhóm nào", 14),
+    ("ruou men la thuoc bo nao", 14),
+    ("rượu vang thuộc bộ nào", 15),
+    ("tinh dầu sả thuộc bộ nào", 20),
+    ("tinh dau sa chanh thuoc nhom nao", 20),
+    ("gốm thuộc nhóm nào", 21),
+    ("gom bat trang thuoc bo nao", 21),
+    ("mây tre đan thuộc bộ nào", 21),
+    ("vải thổ cẩm thuộc nhóm nào", 22),
+    ("lua to tam thuoc bo nao", 22),
+    ("homestay thuộc nhóm nào", 26),
+    ("homestay thuoc bo nao", 26),
+    ("cây cảnh thuộc bộ nào", 24),
+    ("bonsai thuoc nhom nao", 24),
+    ("hoa lan thuộc bộ nào", 23),
+    ("hoa thuoc nhom nao", 23),
+    ("cá cảnh thuộc nhóm nào", 25),
+    ("ca koi thuoc bo nao", 25),
+    ("thực phẩm chức năng thuộc bộ nào", 18),
+    ("thuc pham chuc nang thuoc nhom nao", 18),
+    ("tpcn thuộc bộ nào", 18),
+    ("mỹ phẩm thuộc nhóm nào", 19),
+    ("my pham thao duoc thuoc bo nao", 19),
+    ("nước ép trái cây thuộc bộ nào", 17),
+    ("mien dong thuoc nhom nao", 6),
+    ("lan rừng thuộc bộ nào", 23),
+    ("lan đột biến thuộc nhóm nào", 23),
+    ("cây mai bonsai thuộc bộ nào", 24),
+    ("cá betta thuộc bộ nào", 25),
+    ("cá la hán thuộc nhóm nào", 25),
+    ("cá chép koi thuộc bộ nào", 25),
+    ("chim chào mào thuộc nhóm nào", 25),
+    ("hoa hồng thuộc bộ nào", 23),
 ]
 
 
@@ -80,12 +105,18 @@ def test_group_question_names_the_set_and_group_from_the_catalogue(question, num
 
 
 NEEDS_QUESTIONS = [
-    ("mật ong tham gia OCOP cần gì", 4), ("mat ong tham gia ocop can gi", 4),
-    ("nước mắm muốn làm OCOP cần những gì", 9), ("nuoc mam can dieu kien gi de tham gia ocop", 9),
-    ("tinh dầu sả tham gia OCOP cần giấy phép gì", 20), ("my pham tham gia ocop can gi", 19),
-    ("thực phẩm chức năng cần điều kiện gì", 18), ("gom tham gia ocop can gi", 21),
-    ("homestay tham gia ocop can gi", 26), ("cá cảnh tham gia OCOP cần yêu cầu gì", 25),
-    ("bộ 14 cần gì", 14), ("phieu so 23 can nhung gi", 23),
+    ("mật ong tham gia OCOP cần gì", 4),
+    ("mat ong tham gia ocop can gi", 4),
+    ("nước mắm muốn làm OCOP cần những gì", 9),
+    ("nuoc mam can dieu kien gi de tham gia ocop", 9),
+    ("tinh dầu sả tham gia OCOP cần giấy phép gì", 20),
+    ("my pham tham gia ocop can gi", 19),
+    ("thực phẩm chức năng cần điều kiện gì", 18),
+    ("gom tham gia ocop can gi", 21),
+    ("homestay tham gia ocop can gi", 26),
+    ("cá cảnh tham gia OCOP cần yêu cầu gì", 25),
+    ("bộ 14 cần gì", 14),
+    ("phieu so 23 can nhung gi", 23),
 ]
 
 
@@ -111,13 +142,20 @@ def test_needs_question_lists_the_sheets_rejections_and_three_star_minimums(ques
 
 
 STAR_QUESTIONS = [
-    ("bộ 9 cần gì để đạt 4 sao", 9, 4), ("bo 9 can gi de dat 4 sao", 9, 4),
-    ("nước mắm muốn lên 5 sao cần gì", 9, 5), ("mật ong cần gì để đạt 3 sao", 4, 3),
-    ("chè cần gì để đạt 5 sao", 11, 5), ("gao can gi de dat 4 sao", 3, 4),
-    ("bộ 10 cần gì để đạt 4 sao", 10, 4), ("mây tre đan cần gì để lên 4 sao", 21, 4),
-    ("vai can gi de dat 5 sao", 22, 5), ("homestay can gi de dat 3 sao", 26, 3),
-    ("bộ 26 cần gì để đạt 5 sao", 26, 5), ("cay canh muon dat 4 sao thi can gi", 24, 4),
-    ("hoa can dieu kien gi de dat 5 sao", 23, 5), ("rượu trắng để đạt 4 sao cần tiêu chí gì", 14, 4),
+    ("bộ 9 cần gì để đạt 4 sao", 9, 4),
+    ("bo 9 can gi de dat 4 sao", 9, 4),
+    ("nước mắm muốn lên 5 sao cần gì", 9, 5),
+    ("mật ong cần gì để đạt 3 sao", 4, 3),
+    ("chè cần gì để đạt 5 sao", 11, 5),
+    ("gao can gi de dat 4 sao", 3, 4),
+    ("bộ 10 cần gì để đạt 4 sao", 10, 4),
+    ("mây tre đan cần gì để lên 4 sao", 21, 4),
+    ("vai can gi de dat 5 sao", 22, 5),
+    ("homestay can gi de dat 3 sao", 26, 3),
+    ("bộ 26 cần gì để đạt 5 sao", 26, 5),
+    ("cay canh muon dat 4 sao thi can gi", 24, 4),
+    ("hoa can dieu kien gi de dat 5 sao", 23, 5),
+    ("rượu trắng để đạt 4 sao cần tiêu chí gì", 14, 4),
 ]
 
 
@@ -129,8 +167,10 @@ def test_star_question_lists_exactly_the_sheets_marks_up_to_that_star(question, 
     text = answer.text
     required = required_options(sheet, star)
     for c, option in required:
-        assert (f"Tiêu chí {c['number']} {c['label']}: ★{option['min_star']} tối thiểu “{option['label']}” "
-                f"({option['points']}/{c['max']} điểm)") in text
+        assert (
+            f"Tiêu chí {c['number']} {c['label']}: ★{option['min_star']} tối thiểu “{option['label']}” "
+            f"({option['points']}/{c['max']} điểm)"
+        ) in text
     listed = [line for line in text.splitlines() if line.startswith("- Tiêu chí ")]
     assert len(listed) == len(required)
     above = [o["label"] for c in all_criteria(sheet) for o in c["options"] if (o.get("min_star") or 0) > star]
@@ -149,43 +189,84 @@ def test_sheet_without_five_star_marks_says_so():
     assert "không có phương án nào gắn ★5" in answer_from_data("bộ 26 cần gì để đạt 5 sao").text
 
 
-@pytest.mark.parametrize("question", [
-    "hồ sơ OCOP gồm những gì", "OCOP là gì", "tiêu chí chấm điểm gồm mấy phần", "tieu chi gom nhung gi",
-    "để đạt 4 sao cần gì",
-    "mật ong nộp hồ sơ ở đâu", "nước mắm có ngon không", "mật ong đạt 2 sao cần gì", "cảm ơn bạn nhé",
-    "giấy chứng nhận OCOP có thời hạn bao lâu", "ho tro kinh phi cho san pham mat ong the nao", "",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hồ sơ OCOP gồm những gì",
+        "OCOP là gì",
+        "tiêu chí chấm điểm gồm mấy phần",
+        "tieu chi gom nhung gi",
+        "để đạt 4 sao cần gì",
+        "mật ong nộp hồ sơ ở đâu",
+        "nước mắm có ngon không",
+        "mật ong đạt 2 sao cần gì",
+        "cảm ơn bạn nhé",
+        "giấy chứng nhận OCOP có thời hạn bao lâu",
+        "ho tro kinh phi cho san pham mat ong the nao",
+        "",
+    ],
+)
 def test_other_questions_are_left_to_retrieval(question):
     assert answer_from_data(question) is None
 
 
-@pytest.mark.parametrize("question", [
-    # a product word inside a longer common phrase
-    "ban hành bộ tiêu chí nào", "thực hành sản xuất tốt cần gì", "tiến hành đánh giá cần gì", "phát hành tem cần gì",
-    "thủ tục hành chính cần những gì", "hành trình OCOP cần gì", "gạo cội trong ngành cần gì",
-    "mật khẩu tài khoản cần gì", "tiêu thụ sản phẩm OCOP cần gì", "người tiêu dùng cần gì", "muối mặt cần gì",
-    "chè chén cần gì", "hoa hồng cho đại lý bao nhiêu thì cần gì", "nhãn mác cần gì", "khó khăn khi tham gia cần gì",
-    "cạnh tranh cần gì", "nội dung tương tự cần gì",
-    # typed without diacritics: "kiem tra" is not "trà", "dao tao" not "đào", "lan dau" not "lan", "ca nhan" not "nhãn"
-    "kiem tra san pham can gi", "dao tao can gi", "lan dau tham gia ocop can gi", "ca nhan tham gia ocop can gi",
-    "vai tro cua hop tac xa can gi", "su dung nhan hieu can gi", "hang hoa can gi", "thuong mai dien tu can gi",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        # a product word inside a longer common phrase
+        "ban hành bộ tiêu chí nào",
+        "thực hành sản xuất tốt cần gì",
+        "tiến hành đánh giá cần gì",
+        "phát hành tem cần gì",
+        "thủ tục hành chính cần những gì",
+        "hành trình OCOP cần gì",
+        "gạo cội trong ngành cần gì",
+        "mật khẩu tài khoản cần gì",
+        "tiêu thụ sản phẩm OCOP cần gì",
+        "người tiêu dùng cần gì",
+        "muối mặt cần gì",
+        "chè chén cần gì",
+        "hoa hồng cho đại lý bao nhiêu thì cần gì",
+        "nhãn mác cần gì",
+        "khó khăn khi tham gia cần gì",
+        "cạnh tranh cần gì",
+        "nội dung tương tự cần gì",
+        # typed without diacritics: "kiem tra" is not "trà", "dao tao" not "đào", "lan dau" not "lan", "ca nhan" not "nhãn"
+        "kiem tra san pham can gi",
+        "dao tao can gi",
+        "lan dau tham gia ocop can gi",
+        "ca nhan tham gia ocop can gi",
+        "vai tro cua hop tac xa can gi",
+        "su dung nhan hieu can gi",
+        "hang hoa can gi",
+        "thuong mai dien tu can gi",
+    ],
+)
 def test_product_word_inside_a_common_phrase_is_not_a_product(question):
     assert answer_from_data(question) is None
 
 
-@pytest.mark.parametrize("question", [
-    "hành trình xuất khẩu của sản phẩm OCOP gặp khó khăn gì", "mật ong xuất khẩu cần gì",
-    "nước mắm vay vốn ngân hàng cần gì", "hội đồng chấm mật ong cần gì", "mật ong đóng thuế thế nào cần gì",
-    "homestay cần giấy phép kinh doanh gì, thuế thế nào", "homestay cần giấy phép kinh doanh gì",
-    "giấy chứng nhận OCOP của mật ong còn hiệu lực không, cần gì", "thanh lap hop tac xa mat ong can gi",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hành trình xuất khẩu của sản phẩm OCOP gặp khó khăn gì",
+        "mật ong xuất khẩu cần gì",
+        "nước mắm vay vốn ngân hàng cần gì",
+        "hội đồng chấm mật ong cần gì",
+        "mật ong đóng thuế thế nào cần gì",
+        "homestay cần giấy phép kinh doanh gì, thuế thế nào",
+        "homestay cần giấy phép kinh doanh gì",
+        "giấy chứng nhận OCOP của mật ong còn hiệu lực không, cần gì",
+        "thanh lap hop tac xa mat ong can gi",
+    ],
+)
 def test_other_topics_are_left_to_retrieval_even_with_a_product_named(question):
     assert answer_from_data(question) is None
 
 
-@pytest.mark.parametrize("question, number", [("homestay cho thuê phòng thuộc bộ nào", 26),
-                                              ("hội an homestay thuộc nhóm nào", 26)])
+@pytest.mark.parametrize(
+    "question, number", [("homestay cho thuê phòng thuộc bộ nào", 26), ("hội an homestay thuộc nhóm nào", 26)]
+)
 def test_words_typed_with_diacritics_must_agree_with_the_topic_words(question, number):
     answer = answer_from_data(question)  # "thuê" (rent) is not "thuế" (tax)
     assert answer is not None and answer.sheet == number
@@ -208,8 +289,13 @@ def test_business_licence_question_about_taking_part_gets_the_sheets_conditions(
 
 def origin_notes(number: int) -> list[str]:
     """The printed "Yêu cầu: ..." notes of the sheet's origin criterion, read from its YAML."""
-    return [n for c in all_criteria(raw_sheet(number)) if c["label"].startswith("Nguồn gốc")
-            for n in c.get("notes", []) if n.startswith("Yêu cầu")]
+    return [
+        n
+        for c in all_criteria(raw_sheet(number))
+        if c["label"].startswith("Nguồn gốc")
+        for n in c.get("notes", [])
+        if n.startswith("Yêu cầu")
+    ]
 
 
 def test_origin_requirement_is_printed_on_sheets_1_to_4_and_23_to_25():
@@ -221,8 +307,11 @@ def test_origin_requirement_is_printed_on_sheets_1_to_4_and_23_to_25():
 def test_set_and_needs_answers_quote_the_sheets_origin_requirement(number):
     entry = next(e for e in INDEX["product_sets"] if e["number"] == number)
     notes = origin_notes(number)
-    for question in (f"{entry['keywords'][0]} thuộc nhóm nào", f"{entry['keywords'][0]} tham gia OCOP cần gì",
-                     f"bộ {number} tham gia OCOP cần gì"):
+    for question in (
+        f"{entry['keywords'][0]} thuộc nhóm nào",
+        f"{entry['keywords'][0]} tham gia OCOP cần gì",
+        f"bộ {number} tham gia OCOP cần gì",
+    ):
         answer = answer_from_data(question)
         assert answer is not None and answer.sheet == number, question
         for note in notes:
@@ -231,11 +320,17 @@ def test_set_and_needs_answers_quote_the_sheets_origin_requirement(number):
             assert "Nguồn gốc" not in answer.text.split("\n")[0]
 
 
-@pytest.mark.parametrize("question, number, yes", [
-    ("mật ong có được làm OCOP không", 4, "Được."), ("mat ong co duoc lam ocop khong", 4, "Được."),
-    ("lan hồ điệp tham gia OCOP được không", 23, "Được."), ("cá koi có làm OCOP được không", 25, "Được."),
-    ("homestay có tham gia OCOP được không", 26, "Được."), ("cá cảnh có được công nhận OCOP không", 25, "Có."),
-])
+@pytest.mark.parametrize(
+    "question, number, yes",
+    [
+        ("mật ong có được làm OCOP không", 4, "Được."),
+        ("mat ong co duoc lam ocop khong", 4, "Được."),
+        ("lan hồ điệp tham gia OCOP được không", 23, "Được."),
+        ("cá koi có làm OCOP được không", 25, "Được."),
+        ("homestay có tham gia OCOP được không", 26, "Được."),
+        ("cá cảnh có được công nhận OCOP không", 25, "Có."),
+    ],
+)
 def test_yes_no_product_question_starts_with_the_answer_then_the_set_and_group(question, number, yes):
     answer = answer_from_data(question)
     assert answer is not None and answer.sheet == number
@@ -247,7 +342,8 @@ def test_yes_no_product_question_starts_with_the_answer_then_the_set_and_group(q
         assert note.rstrip(".") in answer.text
 
 
-@pytest.mark.parametrize("question", ["mật ong đạt 2 sao được không", "nước mắm có ngon không",
-                                      "thuốc lá có được làm OCOP không"])
+@pytest.mark.parametrize(
+    "question", ["mật ong đạt 2 sao được không", "nước mắm có ngon không", "thuốc lá có được làm OCOP không"]
+)
 def test_yes_no_without_a_catalogue_product_or_with_a_star_is_not_a_yes(question):
     assert answer_from_data(question) is None

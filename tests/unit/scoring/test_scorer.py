@@ -5,8 +5,9 @@ import pytest
 from knowledge_base.scoring import AnswerError, get_sheet, score, score_full, score_quick, star_for_points
 
 
-@pytest.mark.parametrize("total,star", [(100, 5), (90, 5), (89.9, 4), (70, 4), (69, 3), (50, 3), (49, 2), (30, 2),
-                                        (29, 1), (0, 1)])
+@pytest.mark.parametrize(
+    "total,star", [(100, 5), (90, 5), (89.9, 4), (70, 4), (69, 3), (50, 3), (49, 2), (30, 2), (29, 1), (0, 1)]
+)
 def test_star_bands_follow_article_3(total, star):
     assert star_for_points(total) == star
 

@@ -32,12 +32,12 @@ HONEY_3_STARS = {
     "c6_2": "o3",  # uniformity (★4)                     2
     "c6_3": "o3",  # colour (★4)                         2
     "c6_4": "o4",  # smell, taste (★4)                   3
-    "c7": "o2",    # nutrition                           1
-    "c8": "o3",    # uniqueness (★4)                     3
-    "c9": "o1",    # quality declaration (★3)            2
-    "c10": "o2",   # quality management (★4)             3
-    "c11": "o1",   # instructions for use                1
-    "c12": "o0",   # global market                       0
+    "c7": "o2",  # nutrition                           1
+    "c8": "o3",  # uniqueness (★4)                     3
+    "c9": "o1",  # quality declaration (★3)            2
+    "c10": "o2",  # quality management (★4)             3
+    "c11": "o1",  # instructions for use                1
+    "c12": "o0",  # global market                       0
 }
 # A = 3+1+2+2+2+1+1 + 1+2+1+1 + 2+0+2+1+1 = 23; B = 3+2+2 + 3+1+3 = 14; C = 2+2+2+3 + 1 + 3 + 2 + 3 + 1 + 0 = 19
 # total 56 -> 3 stars (50 to under 70); every ★3 mark (2.2, 2.3, 3.5, 4.1, 5.3, 9, 10) is met -> no cap.
@@ -45,5 +45,6 @@ HONEY_3_STARS = {
 # The same answers raised to 70 points: +3 (12 -> o3), +2 (7 -> o3), +3 (4.3 -> o5), +1 (4.2 -> o4), +1 (3.2 -> o2),
 # +1 (1.2 -> o3), +1 (1.4 -> o3), +1 (3.1 -> o3), +1 (11 -> o2) = +14 -> 70 = 4-star band, but the ★4 marks of
 # 2.1, 2.3, 3.4, 3.5 and 5.1 are not met -> 3 stars, five caps.
-HONEY_CAPPED = dict(HONEY_3_STARS, c12="o3", c7="o3", c4_3="o5", c4_2="o4", c3_2="o2", c1_2="o3", c1_4="o3",
-                    c3_1="o3", c11="o2")
+HONEY_CAPPED = dict(
+    HONEY_3_STARS, c12="o3", c7="o3", c4_3="o5", c4_2="o4", c3_2="o2", c1_2="o3", c1_4="o3", c3_1="o3", c11="o2"
+)

@@ -36,7 +36,8 @@ def test_every_sheet_is_served_whole(client, number):
     for got, crit in zip(served, sheet.criteria):
         assert got["max"] == crit.max and got["label"] == crit.label
         assert [(o["id"], o["label"], o["points"], o["min_star"]) for o in got["options"]] == [
-            (o.id, o.label, o.points, o.min_star) for o in crit.options]
+            (o.id, o.label, o.points, o.min_star) for o in crit.options
+        ]
         for o in got["options"]:
             assert o["star_mark"] == (f"★{o['min_star']} tối thiểu" if o["min_star"] else None)
     assert {c["id"] for c in data["conditions"]} >= {r.id for r in sheet.disqualify}
@@ -101,7 +102,10 @@ def test_quick_range_while_criteria_are_unanswered(client):
     # the most likely star puts the unanswered criteria at the share the answers reached (8 of 13 points)
     assert r["range"]["total_min"] <= r["range"]["total_likely"] <= r["range"]["total_max"]
     assert r["range"]["star_min"] <= r["range"]["star_likely"] <= r["range"]["star_max"]
-    assert f"{r['range']['star_likely']} sao" in r["range"]["likely_text"] and "29 tiêu chí chưa hỏi" in r["range"]["likely_text"]
+    assert (
+        f"{r['range']['star_likely']} sao" in r["range"]["likely_text"]
+        and "29 tiêu chí chưa hỏi" in r["range"]["likely_text"]
+    )
 
 
 def test_an_empty_answer_set_scores_zero_with_an_open_range(client):
@@ -138,17 +142,20 @@ def test_unknown_sheet_is_404(client, key):
     assert "Không có bộ sản phẩm" in response.json()["error"]
 
 
-@pytest.mark.parametrize(("body", "status", "words"), [
-    ({"sheet": 99, "answers": {}}, 422, "Không có bộ sản phẩm"),
-    ({"sheet": 4, "answers": {"c99": "o1"}}, 422, "không có tiêu chí"),
-    ({"sheet": 4, "answers": {"c1_1": "o9"}}, 422, "không có phương án"),
-    ({"sheet": 4, "answers": {}, "conditions": ["bay_dat"]}, 422, "không có điều kiện"),
-    ({"answers": {}}, 422, "thiếu trường"),
-    ({"sheet": 4, "answers": {"c1_1": 3}}, 422, "sai kiểu"),
-    ({"sheet": 4, "answers": ["c1_1"]}, 422, "sai kiểu"),
-    ({"sheet": True, "answers": {}}, 422, "sai kiểu"),
-    ([4], 422, "sai kiểu"),
-])
+@pytest.mark.parametrize(
+    ("body", "status", "words"),
+    [
+        ({"sheet": 99, "answers": {}}, 422, "Không có bộ sản phẩm"),
+        ({"sheet": 4, "answers": {"c99": "o1"}}, 422, "không có tiêu chí"),
+        ({"sheet": 4, "answers": {"c1_1": "o9"}}, 422, "không có phương án"),
+        ({"sheet": 4, "answers": {}, "conditions": ["bay_dat"]}, 422, "không có điều kiện"),
+        ({"answers": {}}, 422, "thiếu trường"),
+        ({"sheet": 4, "answers": {"c1_1": 3}}, 422, "sai kiểu"),
+        ({"sheet": 4, "answers": ["c1_1"]}, 422, "sai kiểu"),
+        ({"sheet": True, "answers": {}}, 422, "sai kiểu"),
+        ([4], 422, "sai kiểu"),
+    ],
+)
 def test_bad_score_requests_get_a_clear_4xx(client, body, status, words):
     response = client.post("/api/score", json=body)
     assert response.status_code == status

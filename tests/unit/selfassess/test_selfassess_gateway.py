@@ -20,8 +20,12 @@ def test_gateway_serves_the_page_and_the_api(tmp_path: Path):
         assert client.get("/api/match", params={"q": "nuoc mam"}).json()["candidates"][0]["number"] == 9
 
         sheet = client.get("/api/sheets/9").json()
-        answers = {c["id"]: max(c["options"], key=lambda o: o["points"])["id"]
-                   for p in sheet["parts"] for g in p["groups"] for c in g["criteria"]}
+        answers = {
+            c["id"]: max(c["options"], key=lambda o: o["points"])["id"]
+            for p in sheet["parts"]
+            for g in p["groups"]
+            for c in g["criteria"]
+        }
         result = client.post("/api/score", json={"sheet": 9, "answers": answers})
         assert result.status_code == 200 and result.json()["total"] == 100 and result.json()["star"] == 5
 

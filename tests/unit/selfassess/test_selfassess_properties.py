@@ -45,15 +45,23 @@ def test_results_are_consistent(client, case):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-10**6, 10**30) | st.floats(allow_nan=False, allow_infinity=False) | st.text(max_size=20),
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**30)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=20),
     lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
     max_leaves=12,
 )
 bodies = json_values | st.fixed_dictionaries(
     {"sheet": json_values | st.sampled_from([4, "4", "mat_ong_nong_san_khac"])},
-    optional={"answers": json_values | st.dictionaries(st.sampled_from(["c1_1", "c2_2", "x"]),
-                                                      st.sampled_from(["o0", "o1", "o3", "zz"]), max_size=3),
-              "conditions": json_values | st.lists(st.sampled_from(["gia_mao_ho_so", "nope"]), max_size=2)},
+    optional={
+        "answers": json_values
+        | st.dictionaries(
+            st.sampled_from(["c1_1", "c2_2", "x"]), st.sampled_from(["o0", "o1", "o3", "zz"]), max_size=3
+        ),
+        "conditions": json_values | st.lists(st.sampled_from(["gia_mao_ho_so", "nope"]), max_size=2),
+    },
 )
 
 

@@ -6,8 +6,10 @@ import pytest
 
 from stack.rasa_run import DEFAULT_ENDPOINTS, SCALE_ENDPOINTS, RasaSettingsError, rasa_invocation
 
-SCALE = {"OCOP_DATABASE_URL": "postgresql://ocop:p%40ss@db.internal:5433/ocop",
-         "OCOP_REDIS_URL": "redis://:r-pass@cache.internal:6380/2"}
+SCALE = {
+    "OCOP_DATABASE_URL": "postgresql://ocop:p%40ss@db.internal:5433/ocop",
+    "OCOP_REDIS_URL": "redis://:r-pass@cache.internal:6380/2",
+}
 
 
 def option(command: list[str], name: str) -> str | None:
@@ -24,20 +26,29 @@ def test_the_two_urls_switch_to_postgresql_and_redis():
     command, extra = rasa_invocation("rasa", "m.tar.gz", 5005, SCALE)
     assert option(command, "--endpoints") == str(SCALE_ENDPOINTS)
     assert extra == {
-        "OCOP_DB_HOST": "db.internal", "OCOP_DB_PORT": "5433", "OCOP_DB_NAME": "ocop", "OCOP_DB_USER": "ocop",
-        "OCOP_DB_PASSWORD": "p@ss", "OCOP_REDIS_HOST": "cache.internal", "OCOP_REDIS_PORT": "6380",
-        "OCOP_REDIS_DB": "2", "OCOP_REDIS_PASSWORD": "r-pass",
+        "OCOP_DB_HOST": "db.internal",
+        "OCOP_DB_PORT": "5433",
+        "OCOP_DB_NAME": "ocop",
+        "OCOP_DB_USER": "ocop",
+        "OCOP_DB_PASSWORD": "p@ss",
+        "OCOP_REDIS_HOST": "cache.internal",
+        "OCOP_REDIS_PORT": "6380",
+        "OCOP_REDIS_DB": "2",
+        "OCOP_REDIS_PASSWORD": "r-pass",
     }
     text = SCALE_ENDPOINTS.read_text()
     assert 'dialect: "postgresql"' in text and 'type: "redis"' in text
 
 
-@pytest.mark.parametrize("env, message", [
-    ({"OCOP_DATABASE_URL": SCALE["OCOP_DATABASE_URL"]}, "both"),
-    ({**SCALE, "OCOP_DATABASE_URL": "mysql://u@h/db"}, "postgresql://"),
-    ({**SCALE, "OCOP_REDIS_URL": "redis://cache:notaport/1"}, "malformed"),
-    ({**SCALE, "OCOP_REDIS_URL": "redis://cache:6379/x"}, "number"),
-])
+@pytest.mark.parametrize(
+    "env, message",
+    [
+        ({"OCOP_DATABASE_URL": SCALE["OCOP_DATABASE_URL"]}, "both"),
+        ({**SCALE, "OCOP_DATABASE_URL": "mysql://u@h/db"}, "postgresql://"),
+        ({**SCALE, "OCOP_REDIS_URL": "redis://cache:notaport/1"}, "malformed"),
+        ({**SCALE, "OCOP_REDIS_URL": "redis://cache:6379/x"}, "number"),
+    ],
+)
 def test_half_or_malformed_settings_are_refused(env, message):
     with pytest.raises(RasaSettingsError, match=message):
         rasa_invocation("rasa", "m.tar.gz", 5005, env)

@@ -19,7 +19,11 @@ def test_buttons_are_numbered_and_a_number_sends_the_payload():
 def test_a_conversation_through_the_real_client_process(fake_rasa):  # noqa: F811
     result = subprocess.run(
         [sys.executable, "-m", "stack.terminal_chat", "--rasa-url", fake_rasa.url, "--sender", "terminal:t1"],
-        cwd=ROOT, input="xin chào\n1\n\n", capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        input="xin chào\n1\n\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert "[1] Hồ sơ đăng ký" in result.stdout
@@ -29,7 +33,11 @@ def test_a_conversation_through_the_real_client_process(fake_rasa):  # noqa: F81
 def test_an_unreachable_assistant_is_reported_politely():
     result = subprocess.run(
         [sys.executable, "-m", "stack.terminal_chat", "--rasa-url", "http://127.0.0.1:9"],
-        cwd=ROOT, input="xin chào\n", capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        input="xin chào\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert result.returncode == 1
     assert "make run" in result.stderr
