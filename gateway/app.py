@@ -78,7 +78,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             database.close()
 
     app = FastAPI(title="OCOP advisor gateway", lifespan=lifespan)
-    app.state.settings = settings
     app.state.rasa_client = rasa  # also used by the hotline assistant (gateway/assist.py)
     app.state.conversation = conversation
     app.add_middleware(BodySizeLimit)

@@ -295,7 +295,6 @@ def rule_errors(sheet: Sheet) -> list[str]:
         if dupes:
             errs.append(f"duplicate {label}s: {dupes}")
     rule_ids = [r.id for r in sheet.disqualify] + [r.id for c in sheet.criteria for r in c.rules]
-    # the same criterion-level rule id may repeat across criteria only if the text is the same condition
     known_rules = set(rule_ids)
 
     for c in sheet.criteria:

@@ -19,7 +19,7 @@ from tests.scale import servers
 from tests.scale.cluster import LOCK_LIFETIME, RASA_TOKEN, Cluster
 from tests.scale.gateways import current_model, kill_hard
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+pytestmark = pytest.mark.e2e
 APOLOGY = unavailable_reply().split(";")[0]
 
 

@@ -1,7 +1,7 @@
 """Cross-check the reviewed YAML against figures parsed independently from the official text.
 
 The official text (QĐ 26/2026/QĐ-TTg, reference only) lives beside the repository in ``../shared/sources``. This test
-uses its own small parser (not the extraction helper) to read, for every sheet, the maximum of every criterion, the
+uses its own small parser to read, for every sheet, the maximum of every criterion, the
 points of every printed option and the options carrying star marks, and compares them with the YAML. Deviations
 that are documented in the YAML (copying errors of the printed text) are listed in ``KNOWN``.
 """
