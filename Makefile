@@ -10,7 +10,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train index run chat test test-python lint validate bench eval clean help
+.PHONY: install train index run chat test test-python lint validate bench eval clean clean-state help
 
 help:
 	@echo "make run      start the assistant (web chat URL printed); Ctrl-C stops it"
@@ -23,6 +23,8 @@ help:
 	@echo "make validate rasa data validate"
 	@echo "make bench    print benchmark figures (see docs/benchmarks.md)"
 	@echo "make eval     score the running assistant's replies on tests/answers (SPLIT=tune|holdout|all)"
+	@echo "make clean    delete build outputs (models/, results/, the kb index in var/, caches); keeps state"
+	@echo "make clean-state  delete var/ (conversations, message log, Zalo tokens); asks first (CONFIRM=yes)"
 
 install:
 	@scripts/setup_envs.sh
@@ -63,5 +65,20 @@ bench: train index
 eval: install
 	$(APP)/python scripts/eval_answers.py --split $(or $(SPLIT),all)
 
+# Build outputs only: everything here is rebuilt by `make train` / `make index`. State in var/ (the tracker,
+# the message log and its key, the single-use Zalo refresh token, logs) is left alone: see clean-state.
 clean:
-	rm -rf models results var .pytest_cache
+	rm -rf models results .pytest_cache .ruff_cache var/kb_index var/kb_index.* var/.kb_index-*
+
+# Deletes the assistant's state in var/. Asks first; without a terminal it refuses unless CONFIRM=yes.
+clean-state:
+	@if [ "$(CONFIRM)" != yes ]; then \
+	  if [ ! -t 0 ]; then \
+	    echo "make clean-state deletes var/ (conversations, message log, Zalo tokens) and needs confirmation:" \
+	      "run it in a terminal or as 'make clean-state CONFIRM=yes'. Nothing deleted." >&2; exit 1; \
+	  fi; \
+	  read -r -p "Delete var/ (conversations, message log, the Zalo refresh token cannot be recovered)? Type yes: " \
+	    answer; \
+	  if [ "$$answer" != yes ]; then echo "Nothing deleted."; exit 1; fi; \
+	fi
+	rm -rf var
