@@ -2,26 +2,21 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from knowledge_base.answer import answer_question
 from knowledge_base.retrieval import get_retriever
+from knowledge_base.topics import REGISTRY
 
-CANONICAL_QUESTIONS = Path(__file__).with_name("canonical_questions.yml")
+# The question a topic button stands for: a button sends only "/<intent>", so the knowledge base
+# is searched with this question instead.
+CANONICAL_QUESTIONS = REGISTRY.questions()
 
 # Load (or build) the index while the action server starts, so the first question is answered quickly.
 get_retriever("hybrid")
-
-
-@lru_cache(maxsize=1)
-def canonical_questions() -> dict[str, str]:
-    return yaml.safe_load(CANONICAL_QUESTIONS.read_text(encoding="utf-8"))
 
 
 def question_of(tracker: Tracker) -> tuple[str, str | None]:
@@ -31,7 +26,7 @@ def question_of(tracker: Tracker) -> tuple[str, str | None]:
     text = (message.get("text") or "").strip()
     if not text or text.startswith("/"):
         # A button payload such as "/ask_dossier" carries no words of the user's own.
-        text = canonical_questions().get(intent or "", text)
+        text = CANONICAL_QUESTIONS.get(intent or "", text)
     return text, intent
 
 

@@ -26,6 +26,7 @@ from knowledge_base.retrieval import Hit, Retriever, get_retriever
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.starmarks import render_star_marks
+from knowledge_base.topics import REGISTRY
 
 log = logging.getLogger(__name__)
 
@@ -46,20 +47,8 @@ OUTSIDE = (
 MAX_QUESTIONS = 3
 EMPTY_QUESTION = 'Anh/chị vui lòng nhập câu hỏi về chương trình OCOP (ví dụ: "hồ sơ OCOP gồm những gì?").'
 
-# Follow-up suggestions per topic: (button title, intent).
-_FOLLOW_UPS: dict[str, list[tuple[str, str]]] = {
-    "tong_quan": [("Ai được tham gia?", "ask_eligibility"), ("Các nhóm sản phẩm", "ask_product_group")],
-    "chu_the": [("Hồ sơ gồm những gì?", "ask_dossier"), ("Sản phẩm thuộc nhóm nào?", "ask_product_group")],
-    "nhom_san_pham": [("Tiêu chí chấm điểm", "ask_scoring_criteria"), ("Hồ sơ gồm những gì?", "ask_dossier")],
-    "ho_so": [("Quy trình đánh giá", "ask_evaluation_process"), ("Các hạng sao", "ask_star_levels")],
-    "quy_trinh": [("Hồ sơ gồm những gì?", "ask_dossier"), ("Các hạng sao", "ask_star_levels")],
-    "hang_sao": [("Tự đánh giá số sao", "start_self_assessment"), ("Tiêu chí chấm điểm", "ask_scoring_criteria")],
-    "tieu_chi": [("Tự đánh giá số sao", "start_self_assessment"), ("Các hạng sao", "ask_star_levels")],
-    "hieu_luc": [("Hồ sơ đánh giá lại", "ask_dossier"), ("Quy trình đánh giá", "ask_evaluation_process")],
-    "ho_tro": [("Nhãn hiệu, logo OCOP", "ask_intellectual_property"), ("Các hạng sao", "ask_star_levels")],
-    "so_huu_tri_tue": [("Quyền lợi, hỗ trợ", "ask_benefits_support"), ("Tiêu chí chấm điểm", "ask_scoring_criteria")],
-    "van_ban": [("Quy trình hiện nay", "ask_evaluation_process"), ("Hồ sơ gồm những gì?", "ask_dossier")],
-}
+# Follow-up suggestions per topic: (button title, intent), from the topic registry.
+_FOLLOW_UPS: dict[str, list[tuple[str, str]]] = REGISTRY.follow_ups()
 _HOTLINE_BUTTON = {"title": "Gặp cán bộ hỗ trợ", "payload": "/human_handoff"}
 
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")

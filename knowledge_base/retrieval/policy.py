@@ -2,7 +2,7 @@
 
 - A chunk from a superseded decision is demoted unless the user names that decision ("theo QĐ 148...").
 - A chunk from a decision the user names is promoted.
-- A chunk whose topics include the topic of the Rasa intent (docs/contracts.md table) is promoted.
+- A chunk whose topics include the topic of the Rasa intent (knowledge_base/topics.yml) is promoted.
 - A chunk that answers only a special case (``only_if`` phrases, e.g. upgrading) is demoted when the query
   names none of its phrases, so "hồ sơ gồm những gì" finds the general case first.
 - A question-bank entry written for the kind of question asked ("ai", "bao lâu", "có … không") is promoted.
@@ -17,20 +17,9 @@ import re
 from dataclasses import dataclass
 
 from knowledge_base import textnorm
+from knowledge_base.topics import REGISTRY
 
-INTENT_TOPICS: dict[str, str] = {
-    "ask_what_is_ocop": "tong_quan",
-    "ask_eligibility": "chu_the",
-    "ask_product_group": "nhom_san_pham",
-    "ask_dossier": "ho_so",
-    "ask_evaluation_process": "quy_trinh",
-    "ask_star_levels": "hang_sao",
-    "ask_scoring_criteria": "tieu_chi",
-    "ask_certificate_validity": "hieu_luc",
-    "ask_benefits_support": "ho_tro",
-    "ask_intellectual_property": "so_huu_tri_tue",
-    "ask_legal_basis": "van_ban",
-}
+INTENT_TOPICS: dict[str, str] = REGISTRY.intent_topics()
 
 _QUERY_DECISION_RE = re.compile(r"(?<!\d)(?<!\d/)(26\s*/\s*2026|1489|1048|148|781|919|490)(?!\d)(?!/\d)")
 _CHUNK_DECISION_RE = re.compile(r"(\d+)(?:/(\d{4}))?/QĐ", re.IGNORECASE)

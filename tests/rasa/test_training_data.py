@@ -5,27 +5,13 @@ import re
 import yaml
 
 from knowledge_base.textnorm import normalize_folded
+from knowledge_base.topics import REGISTRY
 from stack.services import ROOT
 from tests.rasa.nlu_data import nlu_examples, strip_annotations
 from tests.rasa.rasa_cli import run_rasa
 
-CONTENT_INTENTS = [
-    "ask_what_is_ocop",
-    "ask_eligibility",
-    "ask_product_group",
-    "ask_dossier",
-    "ask_evaluation_process",
-    "ask_star_levels",
-    "ask_scoring_criteria",
-    "ask_certificate_validity",
-    "ask_benefits_support",
-    "ask_intellectual_property",
-    "ask_legal_basis",
-    "start_self_assessment",
-    "check_eligibility",
-    "human_handoff",
-    "out_of_scope",
-]
+# The content intents (topic registry), the two form starters, handoff and out_of_scope: 30 examples at least.
+CORE_INTENTS = [*REGISTRY.intents(), "start_self_assessment", "check_eligibility", "human_handoff", "out_of_scope"]
 
 
 def form_ask_responses() -> set[str]:
@@ -48,9 +34,9 @@ def test_rasa_data_validate_is_clean():
     assert unexpected == [], unexpected
 
 
-def test_every_content_intent_has_at_least_30_training_examples():
+def test_every_core_intent_has_at_least_30_training_examples():
     examples = nlu_examples(ROOT / "data" / "nlu")
-    counts = {intent: len(examples.get(intent, [])) for intent in CONTENT_INTENTS}
+    counts = {intent: len(examples.get(intent, [])) for intent in CORE_INTENTS}
     assert all(count >= 30 for count in counts.values()), counts
 
 
