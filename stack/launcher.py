@@ -1,4 +1,4 @@
-"""`make run`: start the action server, the Rasa server and the gateway; Ctrl-C stops them all."""
+"""`make run`: start the action server, the Rasa server and the gateway; restart any that dies; Ctrl-C stops all."""
 
 from __future__ import annotations
 
@@ -63,9 +63,10 @@ def main(argv: list[str] | None = None) -> int:
                 "Press Ctrl-C to stop.",
                 flush=True,
             )
-            while (dead := stack.failed()) is None:
+            # A child that dies is restarted with backoff while the others keep serving.
+            while stack.supervise() is None:
                 time.sleep(1)
-            print(f"error: {dead.name} stopped unexpectedly; see {dead.log_path}", file=sys.stderr)
+            print(f"error: {stack.gave_up}", file=sys.stderr)
             return 1
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)

@@ -1,9 +1,15 @@
-"""Start, watch and stop the assistant's processes on loopback.
+"""Start, watch, restart and stop the assistant's processes on loopback.
 
 Used by the launcher (`make run`) and by the end-to-end tests, so both run the real thing:
 the rasa-sdk action server (Python 3.11 env), the Rasa server (Python 3.10 env, REST channel,
-API enabled; PostgreSQL and Redis stores when `OCOP_DATABASE_URL` and `OCOP_REDIS_URL` are set, see
-`stack.rasa_run`) and the FastAPI gateway. The tests of several instances start more of each kind.
+API enabled behind a token; PostgreSQL and Redis stores when `OCOP_DATABASE_URL` and `OCOP_REDIS_URL`
+are set, see `stack.rasa_run`) and the FastAPI gateway. The tests of several instances start more of each kind.
+
+Each child runs in its own process group, which `Service.stop()` always stops as a whole (workers must not
+outlive their leader holding the port). A port already in use before a start is refused with the PID that
+holds it, and a service is only ready once the listener on its port belongs to its own process group.
+`Stack.supervise()` restarts a child that died, with backoff, while the others keep running. Child output
+goes through the launcher into size-capped log files (`LOG_MAX_BYTES` x `LOG_BACKUPS` + the current one).
 """
 
 from __future__ import annotations
@@ -13,16 +19,21 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
+from urllib.parse import urlsplit
 
 from stack.rasa_run import rasa_invocation
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
+LOG_MAX_BYTES = 10 * 1024 * 1024
+LOG_BACKUPS = 3
 
 
 def free_port() -> int:
@@ -30,6 +41,76 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind((HOST, 0))
         return sock.getsockname()[1]
+
+
+def port_free(port: int) -> bool:
+    """Whether a server could listen on `port` on loopback now (any listener on the port says no)."""
+    with socket.socket() as sock:
+        # As the servers do: a port whose last connections are in TIME_WAIT is free.
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((HOST, port))
+        except OSError:
+            return False
+    return True
+
+
+def listener_pids(port: int) -> set[int]:
+    """PIDs holding a listening TCP socket on `port` (from Linux /proc; empty where it cannot be read)."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        try:
+            rows = Path(table).read_text().splitlines()[1:]
+        except OSError:
+            continue
+        for row in rows:
+            fields = row.split()
+            if len(fields) > 9 and fields[3] == "0A" and int(fields[1].rsplit(":", 1)[1], 16) == port:
+                inodes.add(f"socket:[{fields[9]}]")
+    pids = set()
+    if inodes:
+        for fd_dir in Path("/proc").glob("[0-9]*/fd"):
+            try:
+                if any(os.readlink(fd) in inodes for fd in fd_dir.iterdir()):
+                    pids.add(int(fd_dir.parent.name))
+            except OSError:  # another user's process, or one that just exited
+                continue
+    return pids
+
+
+def describe_pids(pids: set[int]) -> str:
+    """`PID 123 (python3)` for each PID: the process name only, never its arguments (they may hold secrets)."""
+    if not pids:
+        return "an unknown process (not ours to inspect)"
+    names = []
+    for pid in sorted(pids):
+        try:
+            names.append(f"PID {pid} ({Path(f'/proc/{pid}/comm').read_text().strip()})")
+        except OSError:
+            names.append(f"PID {pid}")
+    return ", ".join(names)
+
+
+def group_alive(group: int) -> bool:
+    """Whether any process of process group `group` is still running (zombies do not count)."""
+    try:
+        os.killpg(group, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return True
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            # pid (comm) state ppid pgrp ...: comm may contain spaces, so split after its closing parenthesis.
+            state, _ppid, pgrp = stat.read_text().rsplit(")", 1)[1].split()[:3]
+        except (OSError, ValueError):
+            continue
+        if int(pgrp) == group and state != "Z":
+            return True
+    return False
 
 
 def http_ok(url: str, timeout: float = 2.0) -> bool:
@@ -40,9 +121,53 @@ def http_ok(url: str, timeout: float = 2.0) -> bool:
         return False
 
 
+class RotatingLog:
+    """An append-only log file capped at `max_bytes`, keeping `backups` older files (`name.log.1` is the newest)."""
+
+    def __init__(self, path: Path, max_bytes: int = LOG_MAX_BYTES, backups: int = LOG_BACKUPS) -> None:
+        self.path, self.max_bytes, self.backups = path, max_bytes, backups
+        self._file = self._open("ab")
+        self._size = self._file.tell()
+
+    def _open(self, mode: str) -> BinaryIO:
+        return open(self.path, mode, buffering=0, opener=lambda name, flags: os.open(name, flags, 0o600))  # noqa: SIM115
+
+    def write(self, data: bytes) -> None:
+        if self._size and self._size + len(data) > self.max_bytes:
+            self._rotate()
+        self._file.write(data)
+        self._size += len(data)
+
+    def _rotate(self) -> None:
+        self._file.close()
+        for number in range(self.backups, 0, -1):
+            older = self.path.with_name(f"{self.path.name}.{number - 1}") if number > 1 else self.path
+            if older.exists():
+                older.replace(self.path.with_name(f"{self.path.name}.{number}"))
+        self.path.unlink(missing_ok=True)  # no backups kept
+        self._file = self._open("wb")
+        self._size = 0
+
+    def close(self) -> None:
+        self._file.close()
+
+
+def _pump(pipe: BinaryIO, log: RotatingLog) -> None:
+    """Copy a child's output into its log until every process of the group has closed it."""
+    try:
+        while chunk := pipe.read(65536):
+            try:
+                log.write(chunk)
+            except OSError:  # a full disk drops log lines; the child must not block on a full pipe
+                pass
+    finally:
+        pipe.close()
+        log.close()
+
+
 @dataclass
 class Service:
-    """One child process with a readiness URL and its own log file."""
+    """One child process (its own process group) with a readiness URL and its own rotating log file."""
 
     name: str
     command: list[str]
@@ -50,20 +175,59 @@ class Service:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     process: subprocess.Popen | None = None
+    log_max_bytes: int = LOG_MAX_BYTES
+    log_backups: int = LOG_BACKUPS
+    _pump: threading.Thread | None = field(default=None, repr=False)
+
+    @property
+    def port(self) -> int:
+        return urlsplit(self.ready_url).port or 80
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
 
     def start(self) -> None:
+        """Start the child; refused (RuntimeError naming the PID) when something already listens on its port."""
+        if not port_free(self.port):
+            raise RuntimeError(
+                f"cannot start {self.name}: port {self.port} is already in use by "
+                f"{describe_pids(listener_pids(self.port))}. Is an earlier `make run` still running, "
+                "or did one leave a process behind? Stop it, or choose another port."
+            )
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        log = open(self.log_path, "ab")  # noqa: SIM115 (kept open for the child's lifetime)
-        self.process = subprocess.Popen(
-            self.command,
-            cwd=ROOT,
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,  # our Ctrl-C handling stops the whole group
+        log = RotatingLog(self.log_path, self.log_max_bytes, self.log_backups)
+        try:
+            self.process = subprocess.Popen(
+                self.command,
+                cwd=ROOT,
+                env={**os.environ, **self.env},
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,  # its own process group, stopped as a whole
+            )
+        except BaseException:
+            log.close()
+            raise
+        self._pump = threading.Thread(target=_pump, args=(self.process.stdout, log), daemon=True)
+        self._pump.start()
+
+    def check_owner(self) -> None:
+        """Raise unless the listener on the port (when /proc shows it) belongs to this child's process group."""
+        pids = listener_pids(self.port)
+        if not pids or self.process is None:
+            return
+        for pid in pids:
+            try:
+                if os.getpgid(pid) == self.process.pid:
+                    return
+            except ProcessLookupError:
+                continue
+        raise RuntimeError(
+            f"{self.name}: port {self.port} is answered by {describe_pids(pids)}, "
+            f"not by the process started (PID {self.process.pid})"
         )
-        log.close()
 
     def wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -73,21 +237,35 @@ class Service:
                     f"{self.name} exited with code {self.process.returncode}; last log lines:\n{tail(self.log_path)}"
                 )
             if http_ok(self.ready_url):
+                self.check_owner()
                 return
             time.sleep(0.5)
         raise TimeoutError(f"{self.name} not ready after {timeout:.0f}s; last log lines:\n{tail(self.log_path)}")
 
     def stop(self, grace: float = 10.0) -> None:
-        if self.process is None or self.process.poll() is not None:
+        """Stop the whole process group, also when its leader has already exited (its workers may hold the port)."""
+        if self.process is None:
             return
-        try:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            self.process.wait(timeout=grace)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait()
-        except ProcessLookupError:
-            pass
+        group = self.process.pid
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+            try:
+                os.killpg(group, sig)
+            except ProcessLookupError:
+                break
+            if self._wait_group(group, wait):
+                break
+        self.process.wait()
+        if self._pump is not None:
+            self._pump.join(timeout=2)
+
+    def _wait_group(self, group: int, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            self.process.poll()  # reap the leader, or it stays a member of the group
+            if not group_alive(group):
+                return True
+            time.sleep(0.05)
+        return False
 
 
 def tail(path: Path, lines: int = 25) -> str:
@@ -206,13 +384,37 @@ def build_services(config: StackConfig) -> list[Service]:
     ]
 
 
-class Stack:
-    """Context manager that starts every service and stops them all on exit."""
+@dataclass
+class RestartPolicy:
+    """Restart a dead child after 1, 2, 4 ... s (at most `max_delay`); give up after `max_failures` in `window` s."""
 
-    def __init__(self, config: StackConfig, timeout: float = 300.0) -> None:
+    first_delay: float = 1.0
+    max_delay: float = 30.0
+    max_failures: int = 5
+    window: float = 300.0
+
+    def delay(self, failures: int) -> float:
+        return min(self.max_delay, self.first_delay * 2 ** (failures - 1))
+
+
+class Stack:
+    """Context manager that starts every service, restarts those that die, and stops them all on exit."""
+
+    def __init__(
+        self,
+        config: StackConfig,
+        timeout: float = 300.0,
+        services: list[Service] | None = None,
+        policy: RestartPolicy | None = None,
+    ) -> None:
         self.config = config
         self.timeout = timeout
-        self.services = build_services(config)
+        self.services = services if services is not None else build_services(config)
+        self.policy = policy or RestartPolicy()
+        self.gave_up = ""  # why supervise() gave up, for the operator
+        self._failures: dict[int, list[float]] = {}
+        self._due: dict[int, float] = {}
+        self._recovering: set[int] = set()
 
     def __enter__(self) -> Stack:
         self.config.data_dir.mkdir(parents=True, exist_ok=True)
@@ -233,9 +435,61 @@ class Stack:
         for service in reversed(self.services):
             service.stop()
 
-    def failed(self) -> Service | None:
-        """The first service whose process has exited, if any."""
-        for service in self.services:
-            if service.process is not None and service.process.poll() is not None:
-                return service
+    def supervise(self) -> Service | None:
+        """One watch round: restart the children that died (with backoff); the service given up on, if any.
+
+        Call it about once a second. A restarted child is not waited for: the others keep serving meanwhile
+        (the gateway answers politely while Rasa or the action server is away).
+        """
+        now = time.monotonic()
+        for index, service in enumerate(self.services):
+            if index in self._due:
+                if now >= self._due[index]:
+                    del self._due[index]
+                    if given_up := self._restart(index, service, now):
+                        return given_up
+            elif not service.alive:
+                code = service.process.returncode if service.process is not None else None
+                if given_up := self._failed(index, service, now, f"stopped unexpectedly (exit code {code})"):
+                    return given_up
+            elif index in self._recovering and http_ok(service.ready_url, timeout=1.0):
+                self._recovering.discard(index)
+                try:
+                    service.check_owner()
+                except RuntimeError as error:
+                    service.stop()
+                    if given_up := self._failed(index, service, now, str(error)):
+                        return given_up
+                    continue
+                print(f"  {service.name} is back", file=sys.stderr, flush=True)
+        return None
+
+    def _restart(self, index: int, service: Service, now: float) -> Service | None:
+        service.stop()  # what is left of the old process group (workers holding the port)
+        try:
+            service.start()
+        except (RuntimeError, OSError) as error:
+            return self._failed(index, service, now, str(error))
+        self._recovering.add(index)
+        print(f"  restarted {service.name} (PID {service.process.pid})", file=sys.stderr, flush=True)
+        return None
+
+    def _failed(self, index: int, service: Service, now: float, reason: str) -> Service | None:
+        self._recovering.discard(index)
+        recent = [t for t in self._failures.get(index, []) if now - t < self.policy.window] + [now]
+        self._failures[index] = recent
+        if len(recent) > self.policy.max_failures:
+            self.gave_up = (
+                f"{service.name} {reason}; it failed {len(recent)} times within {self.policy.window:.0f} s, "
+                f"so the advisor stops. See {service.log_path}"
+            )
+            return service
+        delay = self.policy.delay(len(recent))
+        print(
+            f"  {service.name} {reason}; restarting in {delay:g} s "
+            f"(failure {len(recent)} of at most {self.policy.max_failures} in {self.policy.window:.0f} s)",
+            file=sys.stderr,
+            flush=True,
+        )
+        self._due[index] = now + delay
         return None
