@@ -2,8 +2,10 @@
 
 Every channel calls `Conversation.reply()` with a namespaced sender id (`telegram:123`,
 `zalo:456`, `web:<id>`). Empty, over-long and word-less messages are answered here without
-calling Rasa; when Rasa or the action server is down the user gets an apology with the hotline,
-and the message stays in the message log either way.
+calling Rasa; when Rasa or the action server is down the user gets an apology with the hotline.
+The incoming message is logged before Rasa is called, so it stays in the message log even when the
+gateway dies mid-turn. A turn carries its message id (the inbox key) to Rasa in the message metadata;
+a replayed update whose turn is already Rasa's last one gets that turn's answer back without a second turn.
 """
 
 from __future__ import annotations
@@ -79,8 +81,12 @@ class Conversation:
             self._locks[sender] = lock
         return lock
 
-    async def reply(self, sender: str, text: str) -> list[BotMessage]:
-        """The bot's answer to `text` from `sender`; never raises for Rasa failures."""
+    async def reply(self, sender: str, text: str, message_id: str = "", replay: bool = False) -> list[BotMessage]:
+        """The bot's answer to `text` from `sender`; never raises for Rasa failures.
+
+        `message_id` identifies the update across deliveries; `replay` says an earlier attempt at it may
+        have run the Rasa turn already (then the tracker is asked first, so the turn runs once).
+        """
         text = clean_user_text(text)
         if not text:
             return self._local(sender, text, "empty", EMPTY_REPLY)
@@ -89,18 +95,37 @@ class Conversation:
         if not has_words(text):
             return self._local(sender, text, "no_words", NO_WORDS_REPLY)
         channel = sender.split(":", 1)[0]
+        earlier = await self._earlier_turn(sender, message_id) if replay and message_id else None
+        if earlier is not None:
+            logger.info("A replayed %s update was answered by Rasa before: its reply is sent again", channel)
+            return self._answered(sender, to_bot_messages(earlier), "replayed")
+        self.log.record(sender, "in", text, "retried" if replay else "received")
+        metadata = {"channel": channel, "message_id": message_id} if message_id else {"channel": channel}
         try:
-            raw = await self.rasa.send(sender, text, metadata={"channel": channel})
+            raw = await self.rasa.send(sender, text, metadata=metadata)
         except RasaUnavailable as error:
             logger.warning("Rasa unavailable for a %s message: %s", channel, error)
-            return self._local(sender, text, "rasa_unavailable", unavailable_reply())
-        messages = to_bot_messages(raw)
+            return self._answered(sender, [], "rasa_unavailable")
+        return self._answered(sender, to_bot_messages(raw), "ok")
+
+    async def _earlier_turn(self, sender: str, message_id: str) -> list[dict] | None:
+        """The bot messages of Rasa's turn for `message_id`, or None (no such turn, or cannot tell)."""
+        try:
+            return await self.rasa.replies_to(sender, message_id)
+        except RasaUnavailable as error:  # the turn then runs (again, if it ran): at least once
+            logger.warning("Rasa tracker not readable for a replayed update: %s", error)
+            return None
+
+    def _answered(self, sender: str, messages: list[BotMessage], status: str) -> list[BotMessage]:
+        """Log the outgoing side of a Rasa turn (its incoming side is logged before Rasa is asked)."""
         if not messages:
-            logger.warning("Rasa returned no message (is the action server down?)")
-            return self._local(sender, text, "no_reply", unavailable_reply())
-        self.log.record(sender, "in", text)
+            if status != "rasa_unavailable":
+                logger.warning("Rasa returned no message (is the action server down?)")
+                status = "no_reply"
+            self.log.record(sender, "out", unavailable_reply(), status)
+            return [BotMessage(unavailable_reply())]
         for message in messages:
-            self.log.record(sender, "out", message.text)
+            self.log.record(sender, "out", message.text, status)
         return messages
 
     def notice(self, sender: str, what: str, reply: str, status: str = "non_text") -> list[BotMessage]:

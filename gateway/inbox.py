@@ -8,6 +8,8 @@ process them and mark them done. A worker renews the leases of what it holds; wh
 its leases run out and another instance (or the same one after a restart) takes the updates over.
 Only the oldest pending update of each sender can be claimed, so one user's turns stay in order
 across instances. An update claimed `MAX_ATTEMPTS` times without finishing is given up (logged).
+The handler gets the `Item`: its key is the message id the turn carries to Rasa, and `replay` says a
+previous claim may have run the turn already (the instance died before marking it done).
 """
 
 from __future__ import annotations
@@ -33,7 +35,7 @@ MAX_ATTEMPTS = 3
 POLL_SECONDS = 0.5
 
 _CLAIM = """
-SELECT q.id, q.channel, q.body, q.attempts FROM inbox q
+SELECT q.id, q.key, q.channel, q.body, q.attempts FROM inbox q
 WHERE q.done = 0 AND q.channel IN :channels AND q.received_at >= :oldest
   AND (q.lease_until IS NULL OR q.lease_until < :now)
   AND NOT EXISTS (
@@ -48,9 +50,16 @@ class Item:
     id: int
     channel: str
     body: str
+    key: str = ""  # `<channel>:<update key>`, unique: the message id of the turn
+    attempts: int = 1  # claims so far, this one included
+
+    @property
+    def replay(self) -> bool:
+        """Claimed before: the earlier attempt may have run the turn and died before `finish()`."""
+        return self.attempts > 1
 
 
-Handler = Callable[[str], Awaitable[None]]
+Handler = Callable[[Item], Awaitable[None]]
 
 
 def instance_name() -> str:
@@ -124,7 +133,7 @@ class Inbox:
                 )
         for item_id in given_up:
             logger.error("Inbox item %s given up after %s attempts", item_id, MAX_ATTEMPTS)
-        return [Item(row.id, row.channel, row.body) for row in taken]
+        return [Item(row.id, row.channel, row.body, row.key, row.attempts + 1) for row in taken]
 
     def finish(self, item_id: int) -> None:
         """Mark an update processed; only its key stays (for de-duplication), for a week."""
@@ -153,7 +162,7 @@ class Inbox:
     # Processing ------------------------------------------------------------------------------
 
     def start(self, handlers: Mapping[str, Handler]) -> None:
-        """Process the updates of each channel with `handlers[channel](body)` until `stop()`."""
+        """Process the updates of each channel with `handlers[channel](item)` until `stop()`."""
         self._stopping = False
         self._runner = asyncio.create_task(self._run(dict(handlers)))
 
@@ -210,7 +219,7 @@ class Inbox:
 
     async def _process(self, handler: Handler, item: Item) -> None:
         try:
-            await handler(item.body)
+            await handler(item)
         except Exception:
             logger.exception("Inbox item %s (%s) failed", item.id, item.channel)
         try:

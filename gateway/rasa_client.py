@@ -1,13 +1,14 @@
-"""Client of the Rasa server: the REST channel for conversations and the NLU parse endpoint.
+"""Client of the Rasa server: the REST channel for conversations, the NLU parse endpoint, the tracker.
 
-`send()` and `parse()` raise `RasaUnavailable` for every failure the caller should answer with an
-apology (connection refused, timeout, HTTP error, a body that is not the expected JSON), so the
-channels have one error to handle.
+`send()`, `parse()` and `replies_to()` (the answer of a turn already in the tracker) raise
+`RasaUnavailable` for every failure the caller should answer with an apology (connection refused,
+timeout, HTTP error, a body that is not the expected JSON), so the channels have one error to handle.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 
@@ -39,6 +40,29 @@ class RasaClient:
         if not isinstance(messages, list):
             raise RasaUnavailable("the REST channel did not return a list")
         return [m for m in messages if isinstance(m, dict)]
+
+    async def replies_to(self, sender: str, message_id: str) -> list[dict] | None:
+        """The bot's messages of the turn that handled `message_id`, if it is the tracker's last user turn.
+
+        None when the conversation's last user message carries another id (the turn did not run).
+        The messages come from the tracker's `bot` events, in the shape the REST channel returns.
+        """
+        try:
+            response = await self._http.get(f"/conversations/{quote(sender, safe=':')}/tracker", params=self._params)
+            response.raise_for_status()
+            events = response.json().get("events")
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            raise RasaUnavailable(_describe(error)) from error
+        if not isinstance(events, list):
+            raise RasaUnavailable("the tracker has no event list")
+        users = [i for i, event in enumerate(events) if isinstance(event, dict) and event.get("event") == "user"]
+        if not users:
+            return None
+        metadata = events[users[-1]].get("metadata")
+        if not isinstance(metadata, dict) or metadata.get("message_id") != message_id:
+            return None
+        bots = [e for e in events[users[-1] + 1 :] if isinstance(e, dict) and e.get("event") == "bot"]
+        return [{**(e.get("data") if isinstance(e.get("data"), dict) else {}), "text": e.get("text")} for e in bots]
 
     async def parse(self, text: str) -> dict:
         """NLU result for `text` (intent, entities, intent_ranking)."""

@@ -4,7 +4,10 @@ Answers depend on the message: greetings and intent payloads give buttons (one w
 longer than Telegram's 64-byte callback limit), "dài" gives a reply of about 9,000 characters,
 anything else an answer that repeats the question and ends with a citation line.
 `mode` switches to failures: "down" (HTTP 500), "empty" (what Rasa returns when the action server
-is down), "no_model" (`/status` 409). `delay` adds latency to every REST reply.
+is down), "no_model" (`/status` 409). `delay` adds latency to every REST reply before the turn is
+saved; `reply_delay` holds the reply back after it is saved, like a Rasa whose answer is on the way
+when the gateway dies. Saved turns are served as trackers (`GET /conversations/<id>/tracker`, user events
+with their metadata, bot events with their buttons), and `turns_of()` counts the turns of a message id.
 """
 
 from __future__ import annotations
@@ -55,6 +58,8 @@ class FakeRasa:
         self.requests: list[dict] = []
         self.holding: list[str] = []  # messages whose reply is waiting out `delay` right now
         self.parsed: list[str] = []
+        self.reply_delay = 0.0
+        self.trackers: dict[str, list[dict]] = {}
         self._lock = threading.Lock()
         self.app = self._build()
 
@@ -88,10 +93,19 @@ class FakeRasa:
                         self.holding.remove(body["message"])
             if self.mode == "down":
                 return JSONResponse({"error": "internal"}, 500)
-            if self.mode == "empty":
-                return JSONResponse([])
-            replies = scripted_reply(body["message"])
+            replies = [] if self.mode == "empty" else scripted_reply(body["message"])
+            self._save_turn(body, replies)
+            if self.reply_delay:
+                await asyncio.sleep(self.reply_delay)
             return JSONResponse([{"recipient_id": body["sender"], **reply} for reply in replies])
+
+        @app.get("/conversations/{sender:path}/tracker")
+        async def tracker(sender: str) -> JSONResponse:
+            if self.mode == "down":
+                return JSONResponse({"error": "internal"}, 500)
+            with self._lock:
+                events = list(self.trackers.get(sender, []))
+            return JSONResponse({"sender_id": sender, "events": events})
 
         @app.post("/model/parse")
         async def parse(request: Request) -> JSONResponse:
@@ -103,6 +117,25 @@ class FakeRasa:
             return JSONResponse({"text": body["text"], "intent": intent, "entities": [], "intent_ranking": [intent]})
 
         return app
+
+    def _save_turn(self, body: dict, replies: list[dict]) -> None:
+        """Append the turn to the sender's tracker as Rasa stores it (one save at the end of the turn)."""
+        events = [{"event": "user", "text": body["message"], "metadata": body.get("metadata") or {}}]
+        for reply in replies:
+            data = {"buttons": reply.get("buttons"), "image": None, "custom": None}
+            events.append({"event": "bot", "text": reply.get("text"), "data": data})
+        with self._lock:
+            self.trackers.setdefault(body["sender"], []).extend(events)
+
+    def turns_of(self, message_id: str) -> int:
+        """How many saved turns carry `message_id` in their metadata."""
+        with self._lock:
+            return sum(
+                1
+                for events in self.trackers.values()
+                for event in events
+                if event["event"] == "user" and event["metadata"].get("message_id") == message_id
+            )
 
     def messages_from(self, sender: str) -> list[str]:
         with self._lock:

@@ -3,7 +3,10 @@
 Webhook mode checks the `X-Telegram-Bot-Api-Secret-Token` header in constant time (401 when
 missing, 403 when wrong), stores the update in the durable inbox (`gateway.inbox`, keyed by
 `update_id`, so a repeated delivery is dropped) and only then answers; the update is processed when
-a gateway instance claims it. Polling mode (`OCOP_TELEGRAM_MODE=polling`) needs no public URL.
+a gateway instance claims it. Polling mode (`OCOP_TELEGRAM_MODE=polling`) needs no public URL: the
+updates `getUpdates` returns are stored in the same inbox before the next call's offset confirms them
+to Telegram. A turn carries the inbox key (`telegram:update:<update_id>`) to Rasa as its message id,
+so a replay after a crash does not run the Rasa turn twice.
 Commands: /start, /help, /danhgia (self-assessment), /hotline. Rasa buttons become inline keyboards
 whose presses are acknowledged with answerCallbackQuery and sent to Rasa as the button's payload.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import hmac
 import json
 import logging
@@ -26,7 +30,7 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Cont
 from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.conversation import EXPIRED_BUTTON_REPLY, NON_TEXT_REPLY, BotMessage, Conversation
 from gateway.formatting import TELEGRAM_TEXT_LIMIT, split_text, utf16_length
-from gateway.inbox import Inbox
+from gateway.inbox import Inbox, Item
 from gateway.settings import Settings
 from knowledge_base.hotline import hotline_message
 
@@ -35,9 +39,10 @@ logger = logging.getLogger(__name__)
 WEBHOOK_PATH = "/telegram/webhook"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
-# Updates processed at once in polling mode (webhook updates go through the inbox, which has its own limit).
-CONCURRENT_UPDATES = 16
 CHANNEL = "telegram"
+# getUpdates long polling: seconds Telegram holds the request open, and the wait after a failed call.
+POLL_TIMEOUT = 10
+POLL_RETRY_SECONDS = 2.0
 # Commands that start a Rasa turn, and the intent payload each sends.
 RASA_COMMANDS = {"start": "/greet", "help": "/help", "danhgia": "/start_self_assessment"}
 UNKNOWN_COMMAND_REPLY = (
@@ -46,6 +51,8 @@ UNKNOWN_COMMAND_REPLY = (
 )
 NO_BUTTON_TEXT = "Mời bạn chọn:"
 MAX_RETRY_AFTER = 30.0
+# The inbox item being processed (PTB runs the handlers inside `process()`, in the same task).
+_ITEM: contextvars.ContextVar[Item | None] = contextvars.ContextVar("telegram_inbox_item", default=None)
 
 
 class TelegramChannel:
@@ -56,16 +63,16 @@ class TelegramChannel:
         self.inbox = inbox
         self.polling = settings.telegram_mode == "polling"
         self.state = "off"
-        builder = (
+        self._poller: asyncio.Task | None = None
+        # No PTB updater: both modes store updates in the inbox and process them from there.
+        self.application = (
             Application.builder()
             .token(settings.telegram_bot_token)
             .base_url(f"{settings.telegram_api_url}/bot")
             .base_file_url(f"{settings.telegram_api_url}/file/bot")
-            .concurrent_updates(CONCURRENT_UPDATES)
+            .updater(None)
+            .build()
         )
-        if not self.polling:
-            builder = builder.updater(None)
-        self.application = builder.build()
         self._add_handlers()
         self.router = APIRouter()
         if not self.polling:  # in polling mode there is no webhook to accept updates from
@@ -87,7 +94,7 @@ class TelegramChannel:
         try:
             await self.application.initialize()
             if self.polling:
-                await self.application.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+                await self.application.bot.delete_webhook()  # getUpdates is refused while a webhook is set
             elif self.settings.public_base_url:
                 await self.application.bot.set_webhook(
                     f"{self.settings.public_base_url}{WEBHOOK_PATH}",
@@ -102,13 +109,17 @@ class TelegramChannel:
                 await self.application.shutdown()
             return
         self.state = "on"
+        if self.polling:
+            self._poller = asyncio.create_task(self._poll())
         logger.info("Telegram channel on (%s)", self.settings.telegram_mode)
 
     async def stop(self) -> None:
         if self.state != "on":
             return
-        if self.polling and self.application.updater.running:
-            await self.application.updater.stop()
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
         await self.application.stop()
         await self.application.shutdown()
         self.state = "off"
@@ -133,19 +144,41 @@ class TelegramChannel:
             update = Update.de_json(data, self.application.bot)
         except (TypeError, ValueError, KeyError, AttributeError) as error:
             return JSONResponse({"error": f"malformed update: {type(error).__name__}"}, 400)
-        chat = update.effective_chat
-        sender = f"telegram:{chat.id}" if chat else f"telegram-update:{data['update_id']}"
-        body = json.dumps(data)  # ASCII: lone surrogates and NULs stay escaped, any database stores it
         try:
-            added = await self.inbox.put(CHANNEL, f"update:{data['update_id']}", sender, body)
+            added = await self._store(update, data)
         except Exception as error:  # noqa: BLE001 (database unreachable: Telegram delivers it again)
             logger.error("Telegram update not stored: %s", type(error).__name__)
             return JSONResponse({"error": "temporarily unable to store the update"}, 503)
         return JSONResponse({"ok": True, "duplicate": not added})
 
-    async def process(self, body: str) -> None:
+    async def _store(self, update: Update, data: dict) -> bool:
+        """Put one update in the inbox, keyed by its `update_id`; False for a repeated delivery."""
+        chat = update.effective_chat
+        sender = f"telegram:{chat.id}" if chat else f"telegram-update:{data['update_id']}"
+        body = json.dumps(data)  # ASCII: lone surrogates and NULs stay escaped, any database stores it
+        return await self.inbox.put(CHANNEL, f"update:{data['update_id']}", sender, body)
+
+    async def _poll(self) -> None:
+        """Long-poll getUpdates; the offset moves past an update only once it is stored in the inbox."""
+        offset: int | None = None
+        bot = self.application.bot
+        while True:
+            try:
+                updates = await bot.get_updates(offset=offset, timeout=POLL_TIMEOUT, allowed_updates=ALLOWED_UPDATES)
+                for update in updates:
+                    await self._store(update, update.to_dict())
+                    offset = update.update_id + 1
+            except Exception as error:  # noqa: BLE001 (Bot API or database down: the same updates come again)
+                logger.warning("Telegram polling failed: %s", type(error).__name__)
+                await asyncio.sleep(POLL_RETRY_SECONDS)
+
+    async def process(self, item: Item) -> None:
         """Run the handlers for one stored update (called by the inbox worker)."""
-        await self.application.process_update(Update.de_json(json.loads(body), self.application.bot))
+        token = _ITEM.set(item)
+        try:
+            await self.application.process_update(Update.de_json(json.loads(item.body), self.application.bot))
+        finally:
+            _ITEM.reset(token)
 
     # Handlers ---------------------------------------------------------------------------------
 
@@ -197,7 +230,9 @@ class TelegramChannel:
                 await context.bot.send_chat_action(chat_id, ChatAction.TYPING)
             except TelegramError as error:
                 logger.warning("sendChatAction failed: %s", error)
-            replies = await self.conversation.reply(sender, text)
+            item = _ITEM.get()
+            key, replay = (item.key, item.replay) if item else ("", False)
+            replies = await self.conversation.reply(sender, text, key, replay)
             await self._send(context, chat_id, replies)
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[BotMessage]) -> None:

@@ -3,7 +3,8 @@
 The webhook verifies `X-ZEvent-Signature` (`mac=` + SHA-256 hex of app id + raw body + the event's
 timestamp + OA secret key, compared in constant time), rejects events outside the timestamp window,
 stores the event in the durable inbox (`gateway.inbox`, which drops repeated deliveries) and only then
-returns 200; the turn runs when a gateway instance claims the event. Rasa's buttons become a
+returns 200; the turn runs when a gateway instance claims the event, with the inbox key (`zalo:msg:<msg_id>`)
+as its message id, so a replay after a crash does not run the Rasa turn twice. Rasa's buttons become a
 numbered list the user answers by number (see `gateway.channels.zalo.numbered_choices`).
 """
 
@@ -26,7 +27,7 @@ from gateway.channels.zalo.tokens import ZaloTokens, token_store
 from gateway.conversation import NON_TEXT_REPLY, BotMessage, Conversation
 from gateway.database import Database
 from gateway.formatting import ZALO_TEXT_LIMIT, split_text
-from gateway.inbox import Inbox
+from gateway.inbox import Inbox, Item
 from gateway.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -113,11 +114,11 @@ class ZaloChannel:
         ).hexdigest()
         return f"mac={digest}".encode()
 
-    async def process(self, body: str) -> None:
+    async def process(self, item: Item) -> None:
         """Run the turn of one stored event (called by the inbox worker)."""
-        await self._handle(json.loads(body))
+        await self._handle(json.loads(item.body), item)
 
-    async def _handle(self, event: dict) -> None:
+    async def _handle(self, event: dict, item: Item) -> None:
         name = event["event_name"]
         user = event.get("follower") if name == "follow" else event.get("sender")
         user_id = _user_id(user)
@@ -129,11 +130,12 @@ class ZaloChannel:
                 message = event.get("message")
                 text = message.get("text") if isinstance(message, dict) else None
                 text = text if isinstance(text, str) else ""
-                replies = await self.conversation.reply(sender, self.choices.resolve(sender, text) or text)
+                text = self.choices.resolve(sender, text) or text
+                replies = await self.conversation.reply(sender, text, item.key, item.replay)
             elif name in NON_TEXT_EVENTS:
                 replies = self.conversation.notice(sender, name, NON_TEXT_REPLY)
             elif name == "follow":
-                replies = await self.conversation.reply(sender, FOLLOW_PAYLOAD)
+                replies = await self.conversation.reply(sender, FOLLOW_PAYLOAD, item.key, item.replay)
             else:
                 return
             await self._send(user_id, sender, replies)
