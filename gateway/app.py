@@ -63,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         handlers = {}
         if zalo:
             handlers["zalo"] = zalo.process
-        if telegram and telegram.state == "on" and not telegram.polling:
+        if telegram and telegram.state == "on":
             handlers["telegram"] = telegram.process
         if handlers:
             inbox.start(handlers)
