@@ -32,6 +32,7 @@ from gateway.logging_setup import configure_logging
 from gateway.message_log import open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.settings import Settings, load_env_file
+from gateway.staff import install as install_staff
 
 logger = logging.getLogger(__name__)
 
@@ -115,6 +116,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.include_router(channel.router)
     app.include_router(assist.router)
     app.include_router(selfassess.router)
+    install_staff(app, database, settings)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app
 
