@@ -2,7 +2,7 @@
 
 Access tokens can be expired by the test (-216 on the next send); refresh tokens are single-use like
 Zalo's, so a second refresh with the same token is rejected (-14014). Users listed in
-`window_errors` get that error code (-213, -230, -201) instead of the message.
+`window_errors` get that error code (-213, -230, -201) instead of the message (recorded in `rejected`).
 """
 
 from __future__ import annotations
@@ -52,6 +52,7 @@ class FakeZalo:
         self.valid_refresh = {refresh_token}
         self.window_errors: dict[str, int] = {}
         self.sent: list[dict] = []
+        self.rejected: list[tuple[str, int]] = []  # (user id, error code) of sends refused by `window_errors`
         self.refreshes: list[str] = []
         self.refresh_delay = 0.0
         self._counter = itertools.count(2)
@@ -88,6 +89,7 @@ class FakeZalo:
                 if token not in self.valid_access:
                     return JSONResponse({"error": -216, "message": "Access token is invalid"})
                 if user_id in self.window_errors:
+                    self.rejected.append((user_id, self.window_errors[user_id]))
                     return JSONResponse({"error": self.window_errors[user_id], "message": "User has not interacted"})
                 if len(text) > 2000:
                     return JSONResponse({"error": -210, "message": "Text is too long"})
