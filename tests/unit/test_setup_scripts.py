@@ -33,10 +33,33 @@ def test_missing_python310_fails_with_what_to_install(tmp_path: Path):
     assert "Python 3.10 was not found" in result.stderr and "pyenv install 3.10" in result.stderr
 
 
-def test_model_name_changes_only_with_training_inputs():
-    first = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], capture_output=True, text=True).stdout
-    second = subprocess.run([str(ROOT / "scripts" / "model_path.sh")], capture_output=True, text=True).stdout
-    assert first == second and first.startswith("models/ocop-")
+def _model_name(root: Path) -> str:
+    result = subprocess.run([str(root / "scripts" / "model_path.sh")], capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def test_model_name_changes_only_with_training_inputs(tmp_path: Path):
+    # A copy of the training inputs (and of one file that is not an input), so the real tree is never edited.
+    copy = tmp_path / "repo"
+    for rel in ("scripts/model_path.sh", "config.yml", "domain.yml", "README.md"):
+        (copy / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / rel, copy / rel)
+    for rel in ("data", "rasa_components", "knowledge_base"):
+        shutil.copytree(ROOT / rel, copy / rel, ignore=shutil.ignore_patterns("__pycache__"))
+    name = _model_name(copy)
+    assert name == _model_name(ROOT) and name.startswith("models/ocop-") and name.endswith(".tar.gz")
+
+    (copy / "README.md").write_text("edited\n")
+    (copy / "knowledge_base" / "documents" / "extra.md").write_text("# not a training input\n")
+    assert _model_name(copy) == name, "documents and docs do not retrain the model"
+
+    nlu = next((copy / "data").rglob("*.yml"))
+    nlu.write_text(nlu.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
+    changed = _model_name(copy)
+    assert changed != name and changed.startswith("models/ocop-")
+
+    (copy / "rasa_components" / "extra.py").write_text("X = 1\n")
+    assert _model_name(copy) not in (name, changed), "custom NLU code is an input too"
 
 
 def test_empty_settings_copied_from_env_example_mean_the_defaults(monkeypatch):
