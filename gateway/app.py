@@ -15,24 +15,21 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from gateway import assist, selfassess
+from gateway import assist, http_guards, selfassess
 from gateway.channels import web
 from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.channels.telegram.channel import TelegramChannel
 from gateway.channels.zalo.channel import ZaloChannel
 from gateway.conversation import Conversation
 from gateway.database import open_database
-from gateway.http_guards import BodySizeLimit, validation_error
 from gateway.inbox import Inbox
 from gateway.logging_setup import configure_logging
 from gateway.message_log import open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.settings import Settings, load_env_file
-from gateway.staff import install as install_staff
 
 logger = logging.getLogger(__name__)
 
@@ -46,6 +43,7 @@ STOP_GRACE = 5.0
 def create_app(settings: Settings | None = None) -> FastAPI:
     """Build the gateway. One app object serves one lifespan (start, then stop)."""
     settings = settings or Settings.from_env()
+    assist.require_key_when_public(settings.public_base_url)
     configure_logging(settings.log_level, settings.secrets())
     database = open_database(settings.database_url, settings.data_dir)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_token)
@@ -81,8 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="OCOP advisor gateway", lifespan=lifespan)
     app.state.rasa_client = rasa  # also used by the hotline assistant (gateway/assist.py)
     app.state.conversation = conversation
-    app.add_middleware(BodySizeLimit)
-    app.add_exception_handler(RequestValidationError, validation_error)
+    http_guards.install(app)
 
     @app.get("/healthz")
     async def healthz() -> dict:
@@ -116,7 +113,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.include_router(channel.router)
     app.include_router(assist.router)
     app.include_router(selfassess.router)
-    install_staff(app, database, settings)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app
 

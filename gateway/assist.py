@@ -5,7 +5,10 @@
 
 Access: when ``OCOP_ASSIST_API_KEY`` is set, the API requires it in the ``X-API-Key`` header (401
 otherwise); when it is not set, the API answers loopback clients only (403 for others), so the
-assistant works without login on the machine itself and is never exposed by accident.
+assistant works without login on the machine itself and is never exposed by accident. A request
+carrying a forwarding header (``X-Forwarded-For``, ``X-Real-IP``, ``Forwarded``) came through a proxy,
+so it is not local whatever its address: without a key it gets 403. The gateway refuses to start with
+a public ``OCOP_PUBLIC_BASE_URL`` (not loopback) and no key (`require_key_when_public`).
 
 The intent comes from Rasa's ``/model/parse`` through ``request.app.state.rasa_client`` when the app
 has one; if Rasa is missing or unreachable the intent is reported as unknown and retrieval runs alone.
@@ -17,12 +20,14 @@ import hmac
 import ipaddress
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from gateway.settings import SettingsError
 from knowledge_base.answer import answer_question, plain_text
 from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.settings import assist_api_key
@@ -32,6 +37,7 @@ log = logging.getLogger(__name__)
 PAGE = Path(__file__).parent / "static" / "assist.html"
 MAX_QUESTION_CHARS = 2000
 PASSAGE_CHARS = 1200
+FORWARDING_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
 
 router = APIRouter(tags=["hotline assistant"])
 
@@ -47,13 +53,25 @@ def _is_loopback(host: str | None) -> bool:
         return host == "localhost"
 
 
+def require_key_when_public(public_base_url: str) -> None:
+    """Refuse to run the assistant without a key on a gateway the public can reach."""
+    host = urlsplit(public_base_url).hostname if public_base_url else None
+    if host and not _is_loopback(host) and not assist_api_key():
+        raise SettingsError(
+            "OCOP_ASSIST_API_KEY is required when OCOP_PUBLIC_BASE_URL is a public address "
+            "(the hotline assistant would otherwise trust whatever the proxy in front says)"
+        )
+
+
 def _authorize(request: Request) -> None:
     key = assist_api_key()
     if key:
         given = request.headers.get("x-api-key", "")
         if not hmac.compare_digest(given.encode(), key.encode()):
             raise HTTPException(401, detail="Thiếu hoặc sai khóa truy cập (X-API-Key).")
-    elif not _is_loopback(request.client.host if request.client else None):
+    elif any(name in request.headers for name in FORWARDING_HEADERS) or not _is_loopback(
+        request.client.host if request.client else None
+    ):
         raise HTTPException(
             403, detail="Trợ lý chỉ mở trên máy chủ nội bộ; hãy đặt OCOP_ASSIST_API_KEY để truy cập từ xa."
         )
@@ -87,7 +105,11 @@ async def assist_page() -> FileResponse:
 @router.post("/api/assist")
 async def assist(body: AssistRequest, request: Request) -> dict:
     _authorize(request)
-    question = body.question.strip()
+    return await assist_answer(request, body.question.strip())
+
+
+async def assist_answer(request: Request, question: str) -> dict:
+    """Passages, intent and draft for `question` (also the staff inbox's draft, behind its own login)."""
     intent = await _detect_intent(request, question)
     content_intent = intent["name"] if intent["name"] in INTENT_TOPICS else None
     answer = await run_in_threadpool(answer_question, question, content_intent, intent["entities"])

@@ -14,7 +14,7 @@ script (`gateway/static/selfassess.*`) need nothing but these endpoints and work
 
 from __future__ import annotations
 
-import json
+import re
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -22,6 +22,7 @@ from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
 from gateway.channels.web import STATIC_DIR
+from gateway.http_guards import MAX_ERRORS_SHOWN, JsonBodyError, clip, parse_json
 from knowledge_base.scoring import (
     CITATION,
     NOTE_COUNCIL,
@@ -46,6 +47,8 @@ router = APIRouter()
 
 PLAN_STEPS = 5
 MAX_QUERY_CHARS = 200
+# A sheet number as the page and the bot write it: ASCII digits only ("²" and "٣" are not numbers here).
+_SHEET_NUMBER = re.compile(r"[0-9]{1,3}")
 STAR_BANDS = [{"star": star, "text": BAND_TEXT[star]} for star in (5, 4, 3, 2, 1)]
 
 
@@ -60,6 +63,11 @@ def _error(status: int, vietnamese: str, english: str) -> JSONResponse:
 
 
 def _find_sheet(key: str | int) -> Sheet | None:
+    """The sheet for an id or a number (an int, or ASCII digits); None for anything else."""
+    if isinstance(key, str) and key.isdigit():
+        if not _SHEET_NUMBER.fullmatch(key):
+            return None
+        key = int(key)
     try:
         return get_sheet(key)
     except KeyError:
@@ -67,8 +75,9 @@ def _find_sheet(key: str | int) -> Sheet | None:
 
 
 def _unknown_sheet(key: Any, status: int) -> JSONResponse:
+    shown = clip(str(key))
     return _error(
-        status, f"Không có bộ sản phẩm “{key}”. Hãy chọn một trong 26 bộ (số 1–26).", f"unknown product set {key!r}"
+        status, f"Không có bộ sản phẩm “{shown}”. Hãy chọn một trong 26 bộ (số 1–26).", f"unknown product set {shown!r}"
     )
 
 
@@ -378,15 +387,16 @@ async def match(q: str = "", limit: int = 5):
 )
 async def score_answers(request: Request):
     """Score answers against a sheet: full result when every criterion is answered, else the quick range."""
-    raw = await request.body()
     try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, json.JSONDecodeError):
-        return _error(400, "Dữ liệu gửi lên không phải JSON hợp lệ.", "request body is not valid JSON")
+        data = parse_json(await request.body())
+    except JsonBodyError as error:
+        return error.response()
     try:
         body = ScoreRequest.model_validate(data, strict=True)
     except ValidationError as error:
-        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'body'}: {e['msg']}" for e in error.errors())
+        problems = "; ".join(
+            f"{clip('.'.join(map(str, e['loc'])) or 'body')}: {e['msg']}" for e in error.errors()[:MAX_ERRORS_SHOWN]
+        )
         return _error(
             422, "Dữ liệu gửi lên thiếu trường bắt buộc hoặc sai kiểu (cần sheet, answers, conditions).", problems
         )
@@ -398,7 +408,7 @@ async def score_answers(request: Request):
         result = score(found, body.answers, conditions)
         plan = improvement_plan(found, body.answers, conditions, top=PLAN_STEPS)
     except AnswerError as error:
-        return _error(422, _answer_error_vi(found, body), str(error).strip('"'))
+        return _error(422, _answer_error_vi(found, body), clip(str(error).strip('"'), 200))
     return result_json(found, result, plan)
 
 
@@ -408,11 +418,11 @@ def _answer_error_vi(sheet: Sheet, body: ScoreRequest) -> str:
         try:
             crit = sheet.criterion(cid)
         except KeyError:
-            return f"Phiếu {sheet.number} không có tiêu chí “{cid}”."
+            return f"Phiếu {sheet.number} không có tiêu chí “{clip(cid)}”."
         if oid not in {o.id for o in crit.options}:
-            return f"Tiêu chí {crit.number} của phiếu {sheet.number} không có phương án “{oid}”."
+            return f"Tiêu chí {crit.number} của phiếu {sheet.number} không có phương án “{clip(oid)}”."
     known = sheet.rules
     for rid in body.conditions:
         if rid not in known:
-            return f"Phiếu {sheet.number} không có điều kiện loại hồ sơ “{rid}”."
+            return f"Phiếu {sheet.number} không có điều kiện loại hồ sơ “{clip(rid)}”."
     return "Câu trả lời không khớp với phiếu đánh giá."

@@ -23,6 +23,7 @@ from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.fake_zalo import FakeZalo, sign, text_event
 from tests.fakes.fixtures import run_gateway, with_channels
 from tests.fakes.server import ServerThread
+from tests.hostile_json import HOSTILE_BODIES, hostile_json, nested
 
 TOKEN = "987654:FUZZ-token"
 SECRET = "fuzz_secret"
@@ -139,6 +140,67 @@ def test_non_utf8_json_gets_400_in_vietnamese_everywhere(client, every_post_path
         response = client.post(path, content=b'{"message": "\xff"}', headers={"Content-Type": "application/json"})
         assert response.status_code == 400, path
         assert "UTF-8" in response.json()["error"]
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_BODIES))
+def test_nan_deep_nesting_and_huge_integers_get_400_in_vietnamese_everywhere(client, every_post_path, case):
+    headers = {"Content-Type": "application/json", SECRET_HEADER: SECRET, "X-ZEvent-Signature": "mac=0"}
+    for path in every_post_path:
+        response = client.post(path, content=HOSTILE_BODIES[case], headers=headers)
+        assert response.status_code == 400, (path, response.text[:300])
+        assert response.json()["error"].startswith("Dữ liệu gửi lên"), path
+
+
+def test_hostile_json_without_a_content_type_is_refused_too(client):
+    response = client.post("/api/chat", content=HOSTILE_BODIES["NaN"])
+    assert response.status_code == 400
+
+
+def test_thirty_two_levels_are_still_json(client):
+    body = b'{"sender": "fuzzer-004", "message": ' + nested(31) + b"}"
+    response = client.post("/api/chat", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 422 and response.json()["detail"][0]["loc"] == ["body", "message"]
+
+
+@FUZZ
+@given(body=hostile_json, path=st.sampled_from(POST_ENDPOINTS + ["/api/score", "/api/assist"]))
+def test_hostile_json_to_every_endpoint_is_400(client, body, path):
+    headers = {"Content-Type": "application/json", SECRET_HEADER: SECRET, "X-ZEvent-Signature": "mac=0"}
+    response = client.post(path, content=body, headers=headers)
+    assert response.status_code == 400 and response.json()["error"], (path, body[:80])
+
+
+@pytest.mark.parametrize("key", ["9" * 5000, "²", "٣", "３", "1" * 30])
+def test_odd_digits_and_huge_numbers_are_not_sheet_numbers(client, key):
+    response = client.get(f"/api/sheets/{key}")
+    assert response.status_code == 404 and "Không có bộ sản phẩm" in response.json()["error"]
+    assert len(response.text) < 1000
+    scored = client.post("/api/score", json={"sheet": key, "answers": {}})
+    assert scored.status_code == 422 and len(scored.text) < 1000
+    assert client.get("/api/sheets/3").json()["number"] == 3
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"sheet": "x" * 100_000, "answers": {}},
+        {"sheet": 4, "answers": {"c1_1": "o" * 100_000}},
+        {"sheet": 4, "answers": {"c" * 100_000: "o1"}},
+        {"sheet": 4, "answers": {}, "conditions": ["r" * 100_000]},
+        {"sheet": 4, "answers": {f"c{i}" * 20: i for i in range(2000)}},
+    ],
+)
+def test_score_errors_do_not_echo_long_input(client, body):
+    response = client.post("/api/score", json=body)
+    assert response.status_code == 422 and response.json()["error"]
+    assert len(response.content) < 2000
+
+
+@pytest.mark.parametrize("path", ["/api/chat", "/api/assist"])
+def test_validation_errors_do_not_echo_long_input(client, path):
+    response = client.post(path, json={"sender": "s" * 100_000, "message": ["m" * 100_000], "question": 1})
+    assert response.status_code == 422 and response.json()["error"]
+    assert len(response.content) < 2000
 
 
 @FUZZ

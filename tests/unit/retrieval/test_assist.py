@@ -3,8 +3,13 @@
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
 
+from gateway import http_guards
+from gateway.app import create_app
 from gateway.assist import PAGE, router
+from gateway.settings import Settings, SettingsError
+from tests.hostile_json import hostile_json
 
 LOOPBACK = ("127.0.0.1", 50000)
 
@@ -22,6 +27,7 @@ class FakeRasa:
 
 def make_client(rasa=None, client=LOOPBACK) -> TestClient:
     app = FastAPI()
+    http_guards.install(app)
     app.include_router(router)
     if rasa is not None:
         app.state.rasa_client = rasa
@@ -93,6 +99,57 @@ def test_api_key_required_when_set(monkeypatch):
 def test_without_key_only_loopback_is_served():
     assert make_client(client=("203.0.113.7", 4000)).post("/api/assist", json={"question": "hồ sơ"}).status_code == 403
     assert make_client(client=("::1", 4000)).post("/api/assist", json={"question": "hồ sơ"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"X-Forwarded-For": "203.0.113.7"},
+        {"X-Real-IP": "203.0.113.7"},
+        {"Forwarded": "for=203.0.113.7;proto=https"},
+        {"X-Forwarded-For": "127.0.0.1"},
+    ],
+)
+def test_without_key_a_proxied_request_is_not_local(header):
+    """Behind a reverse proxy on the same machine every client arrives from loopback."""
+    response = make_client().post("/api/assist", json={"question": "hồ sơ"}, headers=header)
+    assert response.status_code == 403 and "OCOP_ASSIST_API_KEY" in response.json()["detail"]
+
+
+def test_with_the_key_a_proxied_request_is_served(monkeypatch):
+    monkeypatch.setenv("OCOP_ASSIST_API_KEY", "s3cret")
+    headers = {"X-Real-IP": "203.0.113.7", "X-API-Key": "s3cret"}
+    assert make_client().post("/api/assist", json={"question": "hồ sơ"}, headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("base_url", ["https://ocop.example.vn", "http://203.0.113.7:8080"])
+def test_gateway_refuses_to_start_public_without_a_key(tmp_path, base_url):
+    with pytest.raises(SettingsError, match="OCOP_ASSIST_API_KEY"):
+        create_app(Settings(data_dir=tmp_path, public_base_url=base_url))
+
+
+@pytest.mark.parametrize("base_url", ["", "http://127.0.0.1:8000", "http://localhost:8000"])
+def test_gateway_starts_local_without_a_key(tmp_path, base_url):
+    assert create_app(Settings(data_dir=tmp_path, public_base_url=base_url)).title
+
+
+def test_gateway_starts_public_with_a_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("OCOP_ASSIST_API_KEY", "s3cret")
+    assert create_app(Settings(data_dir=tmp_path, public_base_url="https://ocop.example.vn")).title
+
+
+@pytest.mark.parametrize("question", ["NaN", "Infinity", "1e999", "9" * 5000])
+def test_odd_numbers_are_refused_with_400_not_500(question):
+    body = b'{"question": ' + question.encode() + b"}"
+    response = make_client().post("/api/assist", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(hostile_json)
+def test_nan_deep_nesting_and_huge_integers_get_400(body):
+    response = make_client().post("/api/assist", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"].startswith("Dữ liệu gửi lên")
 
 
 def test_page_is_vietnamese_and_renders_text_safely():

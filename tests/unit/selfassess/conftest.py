@@ -1,4 +1,4 @@
-"""A small app serving only the self-assessment router and the static files, for API tests."""
+"""A small app serving only the self-assessment router and the static files (with the shared guards), for API tests."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.testclient import TestClient
 
+from gateway import http_guards
 from gateway.channels.web import STATIC_DIR
 from gateway.selfassess import router
 
@@ -14,6 +15,7 @@ from gateway.selfassess import router
 @pytest.fixture(scope="module")
 def client() -> TestClient:
     app = FastAPI()
+    http_guards.install(app)
     app.include_router(router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return TestClient(app)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from knowledge_base.scoring import get_sheet
+from tests.hostile_json import hostile_json
 
 SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -80,3 +83,19 @@ def test_any_match_query_is_answered(client, query):
     response = client.get("/api/match", params={"q": query})
     assert response.status_code == 200
     assert all(1 <= c["number"] <= 26 for c in response.json()["candidates"])
+
+
+@SETTINGS
+@given(hostile_json)
+def test_nan_deep_nesting_and_huge_integers_get_400(client, body):
+    response = client.post("/api/score", content=body, headers={"Content-Type": "application/json"})
+    assert response.status_code == 400 and response.json()["error"].startswith("Dữ liệu gửi lên")
+
+
+@SETTINGS
+@given(st.text(st.characters(categories=["Nd", "No"]), min_size=1, max_size=5) | st.integers(0, 10**60).map(str))
+def test_only_ascii_digits_one_to_26_name_a_sheet(client, key):
+    response = client.get(f"/api/sheets/{quote(key)}")
+    is_number = key.isascii() and len(key) <= 3 and 1 <= int(key) <= 26
+    assert response.status_code == (200 if is_number else 404)
+    assert len(response.content) < 1000 or is_number
