@@ -29,6 +29,21 @@ def test_metrics(settings):
     assert report.recall3_informal == 1.0 and report.misses == []
 
 
+def test_metrics_count_answers_found_lower_in_the_ranking(settings):
+    # The gold answers of one more question are the 2nd hit of one run and the 4th of another: recall@1 and MRR
+    # drop, recall@3 keeps the rank-2 answer, recall@5 both, and only the rank-4 one is listed as a miss.
+    retriever = Retriever(load_index(settings), "hybrid")
+    question = "Phần A chấm những gì?"
+    hits = retriever.search(question, k=4)
+    assert len({h.chunk.section_id for h in hits}) == 4  # one chunk per section: the rank is exact
+    second, fourth = hits[1].chunk.section_id, hits[3].chunk.section_id
+    gold = GOLD + [GoldQuestion(question, (second,)), GoldQuestion(question, (fourth,))]
+    report = evaluate(retriever, gold, threshold=0.42)
+    assert report.recall == pytest.approx({1: 3 / 5, 3: 4 / 5, 5: 1.0})
+    assert report.mrr == pytest.approx((1 + 1 + 1 + 1 / 2 + 1 / 4) / 5)
+    assert report.misses == [(question, (fourth,), [h.chunk.id for h in hits[:3]])]
+
+
 def test_unknown_ids_are_reported(settings):
     retriever = Retriever(load_index(settings), "bm25")
     stale = GOLD + [GoldQuestion("?", ("qd-moi#khong-co",))]
