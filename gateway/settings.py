@@ -1,48 +1,48 @@
-"""Gateway settings, read from environment variables and an optional `.env` file.
+"""Gateway settings: `OCOP_*` variables from the environment and the repository's `.env` file.
 
-Every variable is documented in `.env.example`. Real environment variables win over the `.env` file.
-Relative paths are resolved against the repository root, like the knowledge-base settings.
-Secrets are kept out of `repr()` and collected by `Settings.secrets()` so logs can redact them.
+Loaded like every process's settings (`knowledge_base.settings.OcopSettings`): real environment
+variables win over `.env`, an empty value means the default, and every variable is documented in
+`.env.example`. Relative paths are resolved against the repository root. A bad value stops the start
+with a `SettingsError` naming the variable. Secrets are kept out of `repr()` and collected by
+`Settings.secrets()` so logs can redact them.
 """
 
 from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
 from pathlib import Path
 from urllib.parse import urlsplit
 
-REPO_ROOT = Path(__file__).resolve().parents[1]
+from pydantic import Field, field_validator, model_validator
+
+from knowledge_base.settings import REPO_ROOT, OcopSettings, SettingsError, resolve_path
+
+__all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
+
 TELEGRAM_MODES = ("webhook", "polling")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
 _ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
-class SettingsError(ValueError):
-    """A setting has a value the gateway cannot run with."""
+def _secret() -> str:
+    return Field(default="", repr=False)
 
 
-def _secret() -> object:
-    return field(default="", repr=False)
-
-
-@dataclass(frozen=True)
-class Settings:
-    """Configuration of the gateway and its channels."""
+class Settings(OcopSettings):
+    """Configuration of the gateway and its channels (field `x` is set by `OCOP_X` unless noted)."""
 
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = _secret()
-    rasa_timeout: float = 30.0
+    rasa_timeout: float = Field(default=30.0, gt=0)
     data_dir: Path = REPO_ROOT / "var"
     public_base_url: str = ""
-    max_message_chars: int = 2000
+    max_message_chars: int = Field(default=2000, gt=0)
     log_level: str = "INFO"
     # Scale-out: PostgreSQL for all gateway state (empty: SQLite under data_dir).
     database_url: str = _secret()
-    inbox_lease: float = 15.0
+    inbox_lease: float = Field(default=15.0, gt=0, validation_alias="OCOP_INBOX_LEASE_SECONDS")
 
     telegram_bot_token: str = _secret()
     telegram_webhook_secret: str = _secret()
@@ -57,21 +57,41 @@ class Settings:
     zalo_token_store: Path | None = None
     zalo_openapi_url: str = "https://openapi.zalo.me"
     zalo_oauth_url: str = "https://oauth.zaloapp.com"
-    zalo_timestamp_window: float = 3600.0
+    zalo_timestamp_window: float = Field(default=3600.0, gt=0)
 
-    def __post_init__(self) -> None:
-        if self.telegram_mode not in TELEGRAM_MODES:
-            raise SettingsError(f"OCOP_TELEGRAM_MODE must be one of {', '.join(TELEGRAM_MODES)}")
+    @field_validator("rasa_url", "public_base_url", "telegram_api_url", "zalo_openapi_url", "zalo_oauth_url")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        return value.rstrip("/")
+
+    @field_validator("data_dir", "zalo_token_store")
+    @classmethod
+    def _from_repo_root(cls, value: Path | None) -> Path | None:
+        return resolve_path(value) if value is not None else None
+
+    @field_validator("log_level")
+    @classmethod
+    def _upper(cls, value: str) -> str:
+        return value.upper()
+
+    @field_validator("telegram_mode")
+    @classmethod
+    def _known_mode(cls, value: str) -> str:
+        if value.lower() not in TELEGRAM_MODES:
+            raise ValueError(f"must be one of {', '.join(TELEGRAM_MODES)}")
+        return value.lower()
+
+    @model_validator(mode="after")
+    def _webhook_needs_secret(self) -> Settings:
         if (
             self.telegram_enabled
             and self.telegram_mode == "webhook"
             and not _TELEGRAM_SECRET.fullmatch(self.telegram_webhook_secret)
         ):
-            raise SettingsError(
+            raise ValueError(
                 "OCOP_TELEGRAM_WEBHOOK_SECRET is required in webhook mode (1-256 characters: letters, digits, _ and -)"
             )
-        if min(self.rasa_timeout, self.max_message_chars, self.zalo_timestamp_window, self.inbox_lease) <= 0:
-            raise SettingsError("timeouts, windows and limits must be positive")
+        return self
 
     @property
     def telegram_enabled(self) -> bool:
@@ -87,55 +107,11 @@ class Settings:
 
     def secrets(self) -> list[str]:
         """Every secret value that is set, for log redaction."""
-        values = [getattr(self, f.name) for f in fields(self) if not f.repr and getattr(self, f.name)]
+        values = [
+            getattr(self, name) for name, f in type(self).model_fields.items() if not f.repr and getattr(self, name)
+        ]
         password = urlsplit(self.database_url).password if self.database_url else None
         return values + [password] if password else values
-
-    @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
-        """Build settings from `environ` (default: the process environment)."""
-        env = os.environ if environ is None else environ
-
-        def text(name: str, default: str = "") -> str:
-            return env.get(name, "").strip() or default
-
-        def number(name: str, default: float) -> float:
-            raw = text(name)
-            try:
-                return float(raw) if raw else default
-            except ValueError:
-                raise SettingsError(f"{name} must be a number, got {raw!r}") from None
-
-        token_store = text("OCOP_ZALO_TOKEN_STORE")
-        return cls(
-            rasa_url=text("OCOP_RASA_URL", cls.rasa_url).rstrip("/"),
-            rasa_token=text("OCOP_RASA_TOKEN"),
-            rasa_timeout=number("OCOP_RASA_TIMEOUT", cls.rasa_timeout),
-            data_dir=_path(text("OCOP_DATA_DIR", "var")),
-            public_base_url=text("OCOP_PUBLIC_BASE_URL").rstrip("/"),
-            max_message_chars=int(number("OCOP_MAX_MESSAGE_CHARS", cls.max_message_chars)),
-            log_level=text("OCOP_LOG_LEVEL", cls.log_level).upper(),
-            database_url=text("OCOP_DATABASE_URL"),
-            inbox_lease=number("OCOP_INBOX_LEASE_SECONDS", cls.inbox_lease),
-            telegram_bot_token=text("OCOP_TELEGRAM_BOT_TOKEN"),
-            telegram_webhook_secret=text("OCOP_TELEGRAM_WEBHOOK_SECRET"),
-            telegram_mode=text("OCOP_TELEGRAM_MODE", cls.telegram_mode).lower(),
-            telegram_api_url=text("OCOP_TELEGRAM_API_URL", cls.telegram_api_url).rstrip("/"),
-            zalo_app_id=text("OCOP_ZALO_APP_ID"),
-            zalo_oa_secret_key=text("OCOP_ZALO_OA_SECRET_KEY"),
-            zalo_app_secret_key=text("OCOP_ZALO_APP_SECRET_KEY"),
-            zalo_access_token=text("OCOP_ZALO_ACCESS_TOKEN"),
-            zalo_refresh_token=text("OCOP_ZALO_REFRESH_TOKEN"),
-            zalo_token_store=_path(token_store) if token_store else None,
-            zalo_openapi_url=text("OCOP_ZALO_OPENAPI_URL", cls.zalo_openapi_url).rstrip("/"),
-            zalo_oauth_url=text("OCOP_ZALO_OAUTH_URL", cls.zalo_oauth_url).rstrip("/"),
-            zalo_timestamp_window=number("OCOP_ZALO_TIMESTAMP_WINDOW", cls.zalo_timestamp_window),
-        )
-
-
-def _path(value: str) -> Path:
-    path = Path(value).expanduser()
-    return path if path.is_absolute() else REPO_ROOT / path
 
 
 def read_env_file(path: Path) -> dict[str, str]:

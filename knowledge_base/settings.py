@@ -1,4 +1,9 @@
-"""Knowledge-base settings read from the environment (with offline-safe defaults).
+"""How every process reads its `OCOP_*` settings, and the knowledge-base settings themselves.
+
+`OcopSettings` is the one loader: pydantic-settings with the `OCOP_` prefix, the repository's `.env`
+file (real environment variables win over it), and an empty value meaning the default, as copied from
+`.env.example`. The gateway (`gateway.settings`), the knowledge base with the action server (here) and
+the dev stack (`stack.settings`) each subclass it; every variable is documented in `.env.example`.
 
 Relative paths are resolved against the repository root so that the CLI, the action server and the
 tests agree on where documents and the index live whatever their working directory.
@@ -6,23 +11,133 @@ tests agree on where documents and the index live whatever their working directo
 
 from __future__ import annotations
 
-import os
+from collections.abc import Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError, model_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+ENV_FILE = REPO_ROOT / ".env"
+ENV_PREFIX = "OCOP_"
 
 # The local embedder fitted on the corpus itself: no model download, ever.
 LOCAL_EMBEDDER = "lsa"
 
+# Set only while `from_env(environ)` builds settings from a given mapping instead of the process.
+_ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("ocop_environ", default=None)
 
-def _path(value: str) -> Path:
+
+class SettingsError(ValueError):
+    """A setting has a value the process cannot run with; the message names the variable."""
+
+
+def resolve_path(value: str | Path) -> Path:
+    """`value` with `~` expanded; relative paths start at the repository root."""
     path = Path(value).expanduser()
     return path if path.is_absolute() else REPO_ROOT / path
 
 
-def _optional_path(value: str) -> Path | None:
-    return _path(value.strip()) if value.strip() else None
+def env_names(settings_cls: type[BaseSettings]) -> dict[str, str]:
+    """Field name -> the environment variable that sets it."""
+    return {
+        name: field.validation_alias if isinstance(field.validation_alias, str) else ENV_PREFIX + name.upper()
+        for name, field in settings_cls.model_fields.items()
+    }
+
+
+class _MappingSource(PydanticBaseSettingsSource):
+    """Values from one mapping of environment variables (no process environment, no `.env`)."""
+
+    def __init__(self, settings_cls: type[BaseSettings], environ: Mapping[str, str]) -> None:
+        super().__init__(settings_cls)
+        self.environ = {key.upper(): value for key, value in environ.items()}
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return self.environ.get(env_names(self.settings_cls)[field_name]), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        names = env_names(self.settings_cls)
+        return {name: self.environ[var] for name, var in names.items() if self.environ.get(var, "").strip()}
+
+
+class OcopSettings(BaseSettings):
+    """Base of every process's settings: `OCOP_<FIELD>` from the environment, then `.env`, then the default."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=ENV_FILE,
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="ignore",
+        frozen=True,
+        populate_by_name=True,
+    )
+
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as error:
+            raise SettingsError(self._describe(error)) from None
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        environ = _ENVIRON.get()
+        if environ is not None:
+            return init_settings, _MappingSource(settings_cls, environ)
+        return init_settings, env_settings, dotenv_settings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _blank_means_default(cls, values: Any) -> Any:
+        """Strip text values; a blank one (e.g. `OCOP_X=  `) means the default like an empty one."""
+        if not isinstance(values, dict):
+            return values
+        stripped = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
+        return {key: value for key, value in stripped.items() if value != ""}
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None):
+        """Settings from the process environment and `.env`, or (tests) from `environ` alone."""
+        if environ is None:
+            return cls()
+        token = _ENVIRON.set(environ)
+        try:
+            return cls()
+        finally:
+            _ENVIRON.reset(token)
+
+    def replace(self, **changes: Any):
+        """A copy with `changes`, validated like the original."""
+        return type(self)(**{**self.model_dump(), **changes})
+
+    @classmethod
+    def _describe(cls, error: ValidationError) -> str:
+        """One line per bad value, naming the variable; secret values are never echoed."""
+        names = env_names(cls)
+        fields = {**{names[name]: field for name, field in cls.model_fields.items()}, **cls.model_fields}
+        lines = []
+        for item in error.errors():
+            message = item["msg"].removeprefix("Value error, ")
+            if not item["loc"]:
+                lines.append(message)
+                continue
+            key = str(item["loc"][0])
+            field = fields.get(key, FieldInfo())
+            shown = f" (got {item['input']!r})" if field.repr else ""
+            lines.append(f"{names.get(key, key)}: {message}{shown}")
+        return "; ".join(lines)
 
 
 @dataclass(frozen=True)
@@ -44,15 +159,51 @@ class KBSettings:
 
     @classmethod
     def from_env(cls) -> KBSettings:
-        return cls(
-            # An empty value (as copied from .env.example) means the default, not the current directory.
-            documents_dir=_path(os.environ.get("OCOP_KB_DOCUMENTS_DIR", "").strip() or "knowledge_base/documents"),
-            index_dir=_path(os.environ.get("OCOP_KB_INDEX_DIR", "").strip() or "var/kb_index"),
-            embedding_model=os.environ.get("OCOP_EMBEDDING_MODEL", "").strip() or LOCAL_EMBEDDER,
-            questions_dir=_optional_path(os.environ.get("OCOP_KB_QUESTIONS_DIR", "")),
-        )
+        return KnowledgeSettings.from_env().kb
+
+
+class KnowledgeSettings(OcopSettings):
+    """Settings of the knowledge base and of the action server that uses it.
+
+    Read afresh on each call of `load()`, so a process (and a test) sees what its environment says now.
+    """
+
+    kb_documents_dir: Path = REPO_ROOT / "knowledge_base" / "documents"
+    kb_index_dir: Path = REPO_ROOT / "var" / "kb_index"
+    embedding_model: str = LOCAL_EMBEDDER
+    # Empty: the questions/ folder beside the documents.
+    kb_questions_dir: Path | None = None
+    # Empty: the calibrated threshold in knowledge_base.answer.
+    kb_min_confidence: str = ""
+    # Empty: the defaults in knowledge_base/hotline.yml.
+    hotline_name: str = ""
+    hotline_phone: str = ""
+    hotline_email: str = ""
+    hotline_hours: str = ""
+    # Public address of the gateway, for the links the actions send (the full self-assessment sheet).
+    public_base_url: str = ""
+    # Key protecting the hotline assistant; empty means loopback clients only.
+    assist_api_key: str = ""
+
+    @model_validator(mode="after")
+    def _resolve(self) -> KnowledgeSettings:
+        for name in ("kb_documents_dir", "kb_index_dir", "kb_questions_dir"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, resolve_path(value))
+        object.__setattr__(self, "public_base_url", self.public_base_url.rstrip("/"))
+        return self
+
+    @property
+    def kb(self) -> KBSettings:
+        return KBSettings(self.kb_documents_dir, self.kb_index_dir, self.embedding_model, self.kb_questions_dir)
+
+
+def load() -> KnowledgeSettings:
+    """The knowledge-base and action-server settings as the environment and `.env` give them now."""
+    return KnowledgeSettings.from_env()
 
 
 def assist_api_key() -> str:
     """API key protecting the hotline assistant; empty means no key is required."""
-    return os.environ.get("OCOP_ASSIST_API_KEY", "").strip()
+    return load().assist_api_key

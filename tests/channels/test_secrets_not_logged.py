@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import logging
-from dataclasses import replace
 
 import httpx
 
@@ -28,7 +27,7 @@ def test_debug_logs_carry_no_secret(gateway_settings, fake_rasa):
     try:
         with ServerThread(telegram.app) as telegram_server, ServerThread(zalo.app) as zalo_server:
             settings = with_channels(
-                replace(gateway_settings, log_level="DEBUG"),
+                gateway_settings.replace(log_level="DEBUG"),
                 telegram_server.url,
                 zalo_server.url,
                 bot_token=TOKEN,

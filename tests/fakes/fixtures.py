@@ -6,7 +6,6 @@ Import them into a conftest.py (`from tests.fakes.fixtures import *`).
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -54,8 +53,7 @@ def with_channels(
     refresh_token: str,
 ) -> Settings:
     """`settings` with Telegram (webhook mode) and Zalo turned on against fake APIs at the given URLs."""
-    return replace(
-        settings,
+    return settings.replace(
         telegram_bot_token=bot_token,
         telegram_webhook_secret=webhook_secret,
         telegram_api_url=telegram_url,
@@ -73,4 +71,4 @@ def run_gateway(settings: Settings, **overrides) -> ServerThread:
     """A started gateway built from `settings` with `overrides`; stop it (or use `with`)."""
     from gateway.app import create_app
 
-    return ServerThread(create_app(replace(settings, **overrides))).start()
+    return ServerThread(create_app(settings.replace(**overrides))).start()

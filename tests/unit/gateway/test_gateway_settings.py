@@ -1,4 +1,4 @@
-"""Settings from the environment and `.env`, validation, and secrets kept out of repr."""
+"""Gateway settings from the environment and `.env`, validation at start-up, and secrets kept out of repr."""
 
 from __future__ import annotations
 
@@ -49,6 +49,48 @@ def test_values_from_the_environment():
 def test_invalid_settings_are_refused_with_the_variable_name(environ):
     with pytest.raises(SettingsError, match="OCOP_|positive"):
         Settings.from_env(environ)
+
+
+def test_a_bad_secret_is_refused_without_echoing_it():
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env({"OCOP_TELEGRAM_BOT_TOKEN": "1:abc", "OCOP_TELEGRAM_WEBHOOK_SECRET": "has space!"})
+    assert "OCOP_TELEGRAM_WEBHOOK_SECRET" in str(refused.value) and "has space!" not in str(refused.value)
+
+
+def test_a_bad_number_names_the_variable_and_the_value():
+    with pytest.raises(SettingsError, match=r"OCOP_MAX_MESSAGE_CHARS: .*'lots'"):
+        Settings.from_env({"OCOP_MAX_MESSAGE_CHARS": "lots"})
+
+
+def test_dotenv_file_is_read_the_environment_wins_and_empty_means_default(tmp_path, monkeypatch):
+    env = tmp_path / ".env"
+    env.write_text(
+        "OCOP_RASA_URL=http://rasa-from-file:5005/\n"
+        "OCOP_LOG_LEVEL=debug\n"
+        "OCOP_INBOX_LEASE_SECONDS=7\n"
+        "OCOP_RASA_TIMEOUT=\n"
+        "OCOP_DATA_DIR=   \n",
+        encoding="utf-8",
+    )
+    for name in ("OCOP_RASA_URL", "OCOP_INBOX_LEASE_SECONDS", "OCOP_RASA_TIMEOUT", "OCOP_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("OCOP_LOG_LEVEL", "warning")
+    settings = Settings(_env_file=env)
+    assert settings.rasa_url == "http://rasa-from-file:5005"
+    assert settings.log_level == "WARNING"  # the real environment wins over the file
+    assert settings.inbox_lease == 7
+    assert settings.rasa_timeout == 30.0 and settings.data_dir == REPO_ROOT / "var"
+
+
+def test_the_repository_dotenv_is_the_one_read():
+    assert Settings.model_config["env_file"] == REPO_ROOT / ".env"
+
+
+def test_replace_validates_the_copy():
+    settings = Settings.from_env({})
+    assert settings.replace(telegram_mode="Polling", telegram_bot_token="1:abc").telegram_mode == "polling"
+    with pytest.raises(SettingsError, match="OCOP_TELEGRAM_WEBHOOK_SECRET"):
+        settings.replace(telegram_bot_token="1:abc")
 
 
 def test_secrets_are_not_in_repr_and_are_listed_for_redaction():
