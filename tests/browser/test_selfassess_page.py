@@ -7,8 +7,6 @@ Needs Debian's `chromium` and `chromium-driver`; skipped with a reason when they
 from __future__ import annotations
 
 import datetime
-import shutil
-import tempfile
 from collections.abc import Iterator
 
 import pytest
@@ -18,13 +16,7 @@ from gateway.settings import Settings
 from tests.fakes.server import ServerThread
 from tests.unit.selfassess.cases import HONEY_3_STARS, HONEY_CAPPED
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="headless browser test needs chromium and chromedriver (apt-get install -y chromium chromium-driver)",
-)
+pytestmark = pytest.mark.browser
 
 WAIT = 15
 
@@ -34,37 +26,6 @@ def server(tmp_path_factory) -> Iterator[ServerThread]:
     data_dir = tmp_path_factory.mktemp("gateway") / "var"
     with ServerThread(create_app(Settings(rasa_url="http://127.0.0.1:9", data_dir=data_dir))) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="selfassess-chrome-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=390,844",
-    ):
-        options.add_argument(arg)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 1, "mobile": True}
-    )
-    try:
-        yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def wait_for(driver, condition, message):

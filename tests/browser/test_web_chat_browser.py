@@ -1,57 +1,17 @@
 """The web chat in headless Chromium (selenium), against the gateway and a fake Rasa on loopback.
 
-Needs Debian's `chromium` and `chromium-driver`; skipped with a message when they are absent.
+Needs Debian's `chromium` and `chromium-driver`; skipped with the install command when they are absent.
 """
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
+from tests.browser.conftest import PHONE
 from tests.fakes.fake_rasa import CITATION
 from tests.fakes.fixtures import run_gateway
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
-PHONE = (390, 844)
-
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="headless Chromium not installed: apt-get install -y chromium chromium-driver",
-    ),
-]
-
-
-@pytest.fixture
-def browser(tmp_path):
-    from selenium import webdriver
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={tmp_path / 'chromium'}",
-    ):
-        options.add_argument(argument)
-    options.add_experimental_option(
-        "mobileEmulation", {"deviceMetrics": {"width": PHONE[0], "height": PHONE[1], "pixelRatio": 2.0}}
-    )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(20)
-    yield driver
-    driver.quit()
+pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
@@ -81,55 +41,55 @@ def ask(driver, text: str) -> None:
     box.send_keys(Keys.ENTER)
 
 
-def test_question_button_escaping_and_history_across_reload(browser, gateway, fake_rasa):
+def test_question_button_escaping_and_history_across_reload(driver, gateway, fake_rasa):
     from selenium.webdriver.common.by import By
 
-    browser.get(f"{gateway.url}/")
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
-    wait_until(browser, lambda d: any(t.startswith("Xin chào!") for t in bubbles(d, "bot")))
-    assert bubbles(browser, "user") == [], "the greeting is asked for without a user bubble"
+    driver.get(f"{gateway.url}/")
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+    wait_until(driver, lambda d: any(t.startswith("Xin chào!") for t in bubbles(d, "bot")))
+    assert bubbles(driver, "user") == [], "the greeting is asked for without a user bubble"
 
     # A button press sends its payload and shows its title.
     star_button = "//div[@class='buttons']/button[.='Hạng sao OCOP']"
-    button = wait_until(browser, lambda d: d.find_element(By.XPATH, star_button))
+    button = wait_until(driver, lambda d: d.find_element(By.XPATH, star_button))
     button.click()
-    wait_until(browser, lambda d: any("/ask_star_levels" in t for t in bubbles(d, "bot")))
-    assert bubbles(browser, "user") == ["Hạng sao OCOP"]
+    wait_until(driver, lambda d: any("/ask_star_levels" in t for t in bubbles(d, "bot")))
+    assert bubbles(driver, "user") == ["Hạng sao OCOP"]
     sender = fake_rasa.requests[0]["sender"]
     assert fake_rasa.messages_from(sender) == ["/greet", "/ask_star_levels"]
 
     # A typed question: the typing indicator shows while Rasa thinks, then the cited answer.
     fake_rasa.delay = 0.8
-    ask(browser, "Hồ sơ đăng ký OCOP gồm những gì?")
-    wait_until(browser, lambda d: d.find_element(By.ID, "typing").is_displayed(), timeout=3)
-    wait_until(browser, lambda d: "Hồ sơ đăng ký OCOP gồm những gì?" in bubbles(d, "bot")[-1])
-    assert bubbles(browser, "bot")[-1].endswith(CITATION)
-    assert not browser.find_element(By.ID, "typing").is_displayed()
+    ask(driver, "Hồ sơ đăng ký OCOP gồm những gì?")
+    wait_until(driver, lambda d: d.find_element(By.ID, "typing").is_displayed(), timeout=3)
+    wait_until(driver, lambda d: "Hồ sơ đăng ký OCOP gồm những gì?" in bubbles(d, "bot")[-1])
+    assert bubbles(driver, "bot")[-1].endswith(CITATION)
+    assert not driver.find_element(By.ID, "typing").is_displayed()
     fake_rasa.delay = 0.0
 
     # User text is shown as text, never parsed as HTML.
     attack = "<img src=x onerror=\"document.title='pwned'\"><b>đậm</b>"
-    ask(browser, attack)
-    wait_until(browser, lambda d: len(bubbles(d, "bot")) >= 4)
-    assert bubbles(browser, "user")[-1] == attack
-    assert browser.find_elements(By.CSS_SELECTOR, "#log img, #log b") == []
-    assert browser.title != "pwned"
+    ask(driver, attack)
+    wait_until(driver, lambda d: len(bubbles(d, "bot")) >= 4)
+    assert bubbles(driver, "user")[-1] == attack
+    assert driver.find_elements(By.CSS_SELECTOR, "#log img, #log b") == []
+    assert driver.title != "pwned"
 
     # Usable on a phone: nothing wider than the screen.
-    assert browser.execute_script("return window.innerWidth") == PHONE[0]
-    assert browser.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
+    assert driver.execute_script("return window.innerWidth") == PHONE[0]
+    assert driver.execute_script("return document.documentElement.scrollWidth") <= PHONE[0]
 
     # A reload keeps the conversation and the sender id.
-    before_user, before_bot = bubbles(browser, "user"), bubbles(browser, "bot")
-    browser.refresh()
-    wait_until(browser, lambda d: len(bubbles(d, "bot")) == len(before_bot))
-    assert bubbles(browser, "user") == before_user and bubbles(browser, "bot") == before_bot
-    ask(browser, "còn câu hỏi nữa")
-    wait_until(browser, lambda d: len(bubbles(d, "bot")) == len(before_bot) + 1)
+    before_user, before_bot = bubbles(driver, "user"), bubbles(driver, "bot")
+    driver.refresh()
+    wait_until(driver, lambda d: len(bubbles(d, "bot")) == len(before_bot))
+    assert bubbles(driver, "user") == before_user and bubbles(driver, "bot") == before_bot
+    ask(driver, "còn câu hỏi nữa")
+    wait_until(driver, lambda d: len(bubbles(d, "bot")) == len(before_bot) + 1)
     assert {r["sender"] for r in fake_rasa.requests} == {sender}
 
 
-def test_rasa_down_shows_the_apology_with_the_hotline(browser, gateway, fake_rasa):
+def test_rasa_down_shows_the_apology_with_the_hotline(driver, gateway, fake_rasa):
     fake_rasa.mode = "down"
-    browser.get(f"{gateway.url}/chat")
-    wait_until(browser, lambda d: any("gián đoạn" in t and "liên hệ" in t for t in bubbles(d, "bot")))
+    driver.get(f"{gateway.url}/chat")
+    wait_until(driver, lambda d: any("gián đoạn" in t and "liên hệ" in t for t in bubbles(d, "bot")))
