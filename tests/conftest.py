@@ -1,4 +1,8 @@
-"""Shared pytest fixtures: paths of the environments and of the trained Rasa model."""
+"""Shared pytest fixtures: paths of the environments and of the trained Rasa model.
+
+Every test that asks for ``model_path`` gets the ``rasa_model`` marker, so `make test-python` (which deselects it)
+runs on a fresh `make install` without a trained model.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 RASA_BIN = ROOT / ".venvs" / "rasa" / "bin"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "model_path" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.rasa_model)
 
 
 @pytest.fixture(scope="session")
