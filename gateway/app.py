@@ -27,7 +27,7 @@ from gateway.conversation import Conversation
 from gateway.database import open_database
 from gateway.inbox import Inbox
 from gateway.logging_setup import configure_logging
-from gateway.message_log import open_message_log
+from gateway.message_log import make_private, open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.settings import Settings, load_env_file
 
@@ -48,6 +48,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     database = open_database(settings.database_url, settings.data_dir)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_token)
     conversation = Conversation(rasa, open_message_log(database, settings.data_dir), settings.max_message_chars)
+    make_private(settings.data_dir)  # the database, logs and tokens there are the service's alone
     inbox = Inbox(database, settings.inbox_lease, settings.zalo_timestamp_window, CONCURRENT_TURNS)
     telegram = (
         TelegramChannel(settings, conversation, CallbackKeys(database), inbox) if settings.telegram_enabled else None
@@ -81,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.conversation = conversation
     http_guards.install(app)
 
-    @app.get("/healthz")
+    @app.api_route("/healthz", methods=["GET", "HEAD"])
     async def healthz() -> dict:
         """The process is up."""
         return {"status": "ok"}

@@ -97,7 +97,7 @@ async def _detect_intent(request: Request, question: str) -> dict:
     }
 
 
-@router.get("/assist", include_in_schema=False)
+@router.api_route("/assist", methods=["GET", "HEAD"], include_in_schema=False)
 async def assist_page() -> FileResponse:
     return FileResponse(PAGE, media_type="text/html; charset=utf-8")
 

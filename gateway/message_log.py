@@ -5,6 +5,10 @@ shared database (PostgreSQL) the same records go to its `message_log` table, so 
 instance writes to one log. User ids are replaced by a keyed hash (HMAC-SHA256 with a random key
 kept beside the log, or in the database's `gateway_keys`), so the log can be read for quality work
 without exposing who wrote what; tokens and secrets never reach it.
+
+The file is capped: past `max_bytes` it is renamed `messages.jsonl.1` (the older ones shift to `.2`, ...)
+and only `backups` old files are kept; the table is pruned by age (`gateway.retention`). The data
+directory is private to the service (`make_private`: directory 0700, files 0600).
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pathlib import Path
 from gateway.database import Database
 
 MAX_LOGGED_CHARS = 10_000
+MAX_LOG_BYTES = 50 * 1024 * 1024
+LOG_BACKUPS = 5
 KEY_NAME = "message_log"
 
 
@@ -37,9 +43,23 @@ def _hash(key: bytes, sender: str) -> str:
     return hmac.new(key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
 
 
-def open_message_log(database: Database, data_dir: Path) -> MessageLog | DatabaseMessageLog:
-    """The shared table on PostgreSQL, else the JSON-lines file in `data_dir`."""
-    return DatabaseMessageLog(database) if database.shared else MessageLog(data_dir)
+def make_private(directory: Path) -> None:
+    """Create `directory` and make it 0700 and what is directly in it 0600 (0700 for folders)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for path in (directory, *directory.iterdir()):
+        try:
+            if path.is_symlink() or path.stat().st_uid != os.geteuid():
+                continue
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except OSError:  # vanished meanwhile, or not ours to change
+            continue
+
+
+def open_message_log(
+    database: Database, data_dir: Path, max_bytes: int = MAX_LOG_BYTES, backups: int = LOG_BACKUPS
+) -> MessageLog | DatabaseMessageLog:
+    """The shared table on PostgreSQL, else the JSON-lines file in `data_dir` (capped at `max_bytes`)."""
+    return DatabaseMessageLog(database) if database.shared else MessageLog(data_dir, max_bytes, backups)
 
 
 class DatabaseMessageLog:
@@ -72,11 +92,13 @@ class DatabaseMessageLog:
 
 
 class MessageLog:
-    """Appends message records to `<data_dir>/messages.jsonl`."""
+    """Appends message records to `<data_dir>/messages.jsonl`, keeping `backups` full files beside it."""
 
-    def __init__(self, data_dir: Path) -> None:
-        data_dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, data_dir: Path, max_bytes: int = MAX_LOG_BYTES, backups: int = LOG_BACKUPS) -> None:
+        make_private(data_dir)
         self.path = data_dir / "messages.jsonl"
+        self.max_bytes = max_bytes
+        self.backups = backups
         self._key = _load_or_create_key(data_dir / "message_log.key")
         self._lock = threading.Lock()
 
@@ -99,8 +121,31 @@ class MessageLog:
             },
             ensure_ascii=False,
         )
-        with self._lock, self.path.open("a", encoding="utf-8", errors="replace") as handle:
-            handle.write(line + "\n")
+        with self._lock:
+            self._rotate_if_full()
+            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            with os.fdopen(fd, "a", encoding="utf-8", errors="replace") as handle:
+                handle.write(line + "\n")
+
+    def files(self) -> list[Path]:
+        """The log's files that exist, the current one first, then the rotated ones newest first."""
+        candidates = [self.path] + [self._rotated(n) for n in range(1, self.backups + 1)]
+        return [path for path in candidates if path.exists()]
+
+    def _rotated(self, number: int) -> Path:
+        return self.path.with_name(f"{self.path.name}.{number}") if number else self.path
+
+    def _rotate_if_full(self) -> None:
+        try:
+            if self.path.stat().st_size < self.max_bytes:
+                return
+        except FileNotFoundError:
+            return
+        self._rotated(self.backups + 1).unlink(missing_ok=True)
+        for number in range(self.backups, -1, -1):
+            if self._rotated(number).exists():
+                os.replace(self._rotated(number), self._rotated(number + 1))
+        self._rotated(self.backups + 1).unlink(missing_ok=True)
 
 
 def _load_or_create_key(path: Path) -> bytes:

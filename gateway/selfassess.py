@@ -316,7 +316,7 @@ def result_json(sheet: Sheet, result: Result | QuickResult, plan: list[Step]) ->
 # ---------------------------------------------------------------- endpoints
 
 
-@router.get("/tu-danh-gia", include_in_schema=False)
+@router.api_route("/tu-danh-gia", methods=["GET", "HEAD"], include_in_schema=False)
 async def selfassess_page() -> FileResponse:
     return FileResponse(STATIC_DIR / "selfassess.html", media_type="text/html; charset=utf-8")
 
