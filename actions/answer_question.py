@@ -7,6 +7,7 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.feedback import feedback_buttons, record_answer
 from knowledge_base.answer import answer_question
 from knowledge_base.retrieval import get_retriever
 from knowledge_base.topics import REGISTRY
@@ -40,5 +41,7 @@ class ActionAnswerQuestion(Action):
         text, intent = question_of(tracker)
         entities = {e.get("entity"): e.get("value") for e in tracker.latest_message.get("entities", [])}
         answer = answer_question(text, intent=intent, entities=entities)
-        dispatcher.utter_message(text=answer.text, buttons=answer.buttons)
+        answer_id = record_answer(tracker.sender_id, text, intent, answer)
+        buttons = answer.buttons + feedback_buttons(answer_id) if answer.confident else answer.buttons
+        dispatcher.utter_message(text=answer.text, buttons=buttons)
         return []

@@ -15,6 +15,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
+from gateway.staff.records import safely
 from knowledge_base.scoring import (
     Criterion,
     Sheet,
@@ -228,6 +229,14 @@ def result_message(sheet: Sheet, answers: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def record_result(sender: str, sheet: Sheet, answers: dict[str, str]) -> None:
+    """Keep the likely result for the staff dashboard (stars 0: the dossier would be disqualified)."""
+    likely = score_quick(sheet, answers).likely
+    if likely is not None:
+        label = f"Bộ {sheet.number}: {sheet.name}"
+        safely("a self-assessment", lambda r: r.selfassessment(sender, label, likely.star or 0, likely.total))
+
+
 class ActionSelfAssessmentResult(Action):
     def name(self) -> str:
         return "action_self_assessment_result"
@@ -237,6 +246,7 @@ class ActionSelfAssessmentResult(Action):
     ) -> list[dict[str, Any]]:
         sheet = sheet_of(tracker)
         if sheet is not None:
+            record_result(tracker.sender_id, sheet, answers_of(tracker))
             dispatcher.utter_message(
                 text=result_message(sheet, answers_of(tracker)),
                 buttons=[
