@@ -18,6 +18,7 @@ from tests.fakes.fixtures import run_gateway, serve
 TOKEN = "123456:TEST-token_ABCdef"
 SECRET = "hook-secret_42"
 CHAT = 424242
+SENTINEL = "câu hỏi kiểm tra cuối cùng"
 
 
 @pytest.fixture
@@ -44,6 +45,22 @@ def post_update(gateway, update: dict, secret: str | None = SECRET) -> httpx.Res
     return httpx.post(f"{gateway.url}/telegram/webhook", json=update, headers=headers, timeout=5)
 
 
+def sentinel(gateway, telegram, update_id: int) -> list[str]:
+    """Send a later text from CHAT, wait for its reply and return the texts sent before it.
+
+    The gateway handles one chat's updates in order, so once this reply is out everything CHAT sent before has
+    been handled: a check that something was *not* sent can be made then, without sleeping.
+    """
+    post_update(gateway, text_update(update_id, CHAT, SENTINEL))
+    deadline = time.monotonic() + 10
+    while not any(SENTINEL in call["text"] for call in telegram.calls_of("sendMessage")):
+        assert time.monotonic() < deadline, "the sentinel message was not answered"
+        time.sleep(0.02)
+    *before, last = [call["text"] for call in telegram.calls_of("sendMessage")]
+    assert SENTINEL in last
+    return before
+
+
 def test_startup_registers_the_webhook_with_its_secret(webhook_gateway, telegram):
     (call,) = telegram.wait_for("setWebhook")
     assert call["url"] == "https://ocop.example.vn/telegram/webhook"
@@ -65,8 +82,8 @@ def test_text_message_is_answered_with_the_rasa_reply(webhook_gateway, telegram,
 def test_webhook_rejects_a_missing_or_wrong_secret(webhook_gateway, telegram, fake_rasa, secret, status):
     response = post_update(webhook_gateway, text_update(2, CHAT, "xin chào"), secret=secret)
     assert response.status_code == status
-    time.sleep(0.2)
-    assert fake_rasa.requests == [] and telegram.calls_of("sendMessage") == []
+    assert sentinel(webhook_gateway, telegram, 100) == []
+    assert [r["message"] for r in fake_rasa.requests] == [SENTINEL]
 
 
 def test_start_shows_an_inline_keyboard_and_a_pressed_button_reaches_rasa(webhook_gateway, telegram, fake_rasa):
@@ -137,8 +154,8 @@ def test_non_text_messages_get_a_please_type_reply(webhook_gateway, telegram, fa
 def test_long_reply_is_split_within_the_telegram_limit(webhook_gateway, telegram, fake_rasa):
     post_update(webhook_gateway, text_update(11, CHAT, "cho tôi câu trả lời dài"))
     telegram.wait_for("sendMessage", 3)
-    time.sleep(0.2)
-    pieces = [call["text"] for call in telegram.calls_of("sendMessage")]
+    pieces = sentinel(webhook_gateway, telegram, 101)
+    assert sum(p.count("tối đa là 100 điểm.") for p in pieces) == 100, "every sentence arrived once"
     assert all(len(p.encode("utf-16-le")) // 2 <= 4096 for p in pieces)
     assert all(p.endswith(".") for p in pieces), "pieces end at sentence boundaries"
     assert pieces[-1].endswith(CITATION)
@@ -215,3 +232,22 @@ def test_an_update_with_a_lone_surrogate_or_nul_is_stored_and_answered(webhook_g
     )
     assert response.status_code == 200
     telegram.wait_for("sendMessage")
+
+
+def test_a_redelivered_update_id_is_answered_once_also_after_a_restart(gateway_settings, telegram, fake_rasa):
+    webhook = {
+        "telegram_bot_token": TOKEN,
+        "telegram_webhook_secret": SECRET,
+        "telegram_api_url": telegram.url,
+    }
+    update = text_update(4711, CHAT, "hồ sơ đăng ký gồm những gì")
+    with run_gateway(gateway_settings, **webhook) as gateway:
+        assert post_update(gateway, update).json() == {"ok": True, "duplicate": False}
+        telegram.wait_for("sendMessage")
+        assert post_update(gateway, update).json() == {"ok": True, "duplicate": True}
+    with run_gateway(gateway_settings, **webhook) as gateway:
+        assert post_update(gateway, update).json() == {"ok": True, "duplicate": True}
+        time.sleep(1.0)  # longer than the inbox takes to pick up an update
+    assert len(telegram.calls_of("sendMessage")) == 1
+    assert fake_rasa.messages_from(f"telegram:{CHAT}") == ["hồ sơ đăng ký gồm những gì"]
+    assert fake_rasa.requests[0]["metadata"] == {"channel": "telegram", "message_id": "telegram:update:4711"}

@@ -5,7 +5,8 @@ longer than Telegram's 64-byte callback limit), "dài" gives a reply of about 9,
 anything else an answer that repeats the question and ends with a citation line.
 `mode` switches to failures: "down" (HTTP 500), "empty" (what Rasa returns when the action server
 is down), "no_model" (`/status` 409). `delay` adds latency to every REST reply before the turn is
-saved; `reply_delay` holds the reply back after it is saved, like a Rasa whose answer is on the way
+saved; a client that goes away meanwhile cancels the turn, as Sanic cancels Rasa's request handler.
+`reply_delay` holds the reply back after the turn is saved, like a Rasa whose answer is on the way
 when the gateway dies. Saved turns are served as trackers (`GET /conversations/<id>/tracker`, user events
 with their metadata, bot events with their buttons), and `turns_of()` counts the turns of a message id.
 """
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import time
 
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
@@ -32,6 +34,16 @@ ASSESSMENT_BUTTONS = [
     {"title": "Đồ uống", "payload": '/inform{"product_group": "do_uong"}'},
 ]
 LONG_SENTENCE = "Sản phẩm OCOP được đánh giá theo ba phần A, B và C với tổng điểm tối đa là 100 điểm. "
+
+
+async def _wait_unless_disconnected(request: Request, seconds: float) -> bool:
+    """Sleep `seconds`; False as soon as the client has gone away."""
+    deadline = time.monotonic() + seconds
+    while (left := deadline - time.monotonic()) > 0:
+        if await request.is_disconnected():
+            return False
+        await asyncio.sleep(min(left, 0.05))
+    return True
 
 
 def scripted_reply(message: str) -> list[dict]:
@@ -87,7 +99,8 @@ class FakeRasa:
                 with self._lock:
                     self.holding.append(body["message"])
                 try:
-                    await asyncio.sleep(self.delay)
+                    if not await _wait_unless_disconnected(request, self.delay):
+                        return JSONResponse({"error": "client went away"}, 499)
                 finally:
                     with self._lock:
                         self.holding.remove(body["message"])

@@ -37,6 +37,11 @@ class FakeTelegram:
         with self._lock:
             self._updates.append(update)
 
+    def unconfirmed_updates(self) -> int:
+        """Queued updates no getUpdates offset has confirmed yet (Telegram would send them again)."""
+        with self._lock:
+            return len(self._updates)
+
     def next_update_id(self) -> int:
         with self._lock:
             self._update_id += 1
