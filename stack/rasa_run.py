@@ -7,14 +7,17 @@ Runs in either environment (standard library only): `stack.services` builds the 
 - With both: `deploy/endpoints.scale.yml` (PostgreSQL tracker store, Redis lock store); the URLs are
   split into the `OCOP_DB_*`/`OCOP_REDIS_*` values that file reads. One without the other is refused:
   several Rasa instances without a shared lock store would interleave one user's turns.
-- The HTTP API (`--enable-api`) is bound to loopback unless `OCOP_RASA_INTERFACE` says otherwise, and
-  a non-loopback interface is refused without `OCOP_RASA_TOKEN` (passed as `--auth-token`).
+- The HTTP API (`--enable-api`: `/status` for readiness, `/model/parse` for the hotline assistant,
+  `/conversations` for the tests) is bound to loopback unless `OCOP_RASA_INTERFACE` says otherwise, and is
+  never started without `OCOP_RASA_TOKEN` (passed as `--auth-token`; `make run` generates one per launch).
+  Rasa runs inside this process rather than being exec'ed, so the token is not in the command line that
+  every local user can read in /proc; the REST channel webhook is not behind the token (Rasa's channels
+  never are).
 """
 
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import os
 import sys
 from collections.abc import Mapping
@@ -28,15 +31,6 @@ SCALE_ENDPOINTS = ROOT / "deploy" / "endpoints.scale.yml"
 
 class RasaSettingsError(ValueError):
     """The settings cannot start a Rasa server safely."""
-
-
-def _loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def store_env(database_url: str, redis_url: str) -> dict[str, str]:
@@ -76,9 +70,10 @@ def rasa_invocation(
     """The command line and the extra environment of one Rasa server."""
     interface = interface or env.get("OCOP_RASA_INTERFACE", "").strip() or "127.0.0.1"
     token = env.get("OCOP_RASA_TOKEN", "").strip()
-    if not token and not _loopback(interface):
+    if not token:
         raise RasaSettingsError(
-            f"refusing to expose the Rasa HTTP API on {interface} without OCOP_RASA_TOKEN (--auth-token)"
+            f"refusing to start the Rasa HTTP API on {interface} without OCOP_RASA_TOKEN (--auth-token): "
+            "any local process could read and change every conversation"
         )
     extra = store_env(env.get("OCOP_DATABASE_URL", "").strip(), env.get("OCOP_REDIS_URL", "").strip())
     endpoints = SCALE_ENDPOINTS if extra else DEFAULT_ENDPOINTS
@@ -97,8 +92,7 @@ def rasa_invocation(
         "--credentials",
         str(ROOT / "credentials.yml"),
     ]
-    if token:
-        command += ["--auth-token", token]
+    command += ["--auth-token", token]
     return command, extra
 
 
@@ -114,8 +108,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return 2
     os.chdir(ROOT)
-    os.execve(rasa, command, {**os.environ, **extra})
-    return 0  # not reached
+    os.environ.update(extra)
+    sys.argv = command  # Rasa reads its arguments here; /proc/<pid>/cmdline keeps ours, without the token
+    from rasa.__main__ import main as rasa_main  # the Rasa environment only
+
+    rasa_main()
+    return 0
 
 
 if __name__ == "__main__":

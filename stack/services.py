@@ -15,6 +15,7 @@ goes through the launcher into size-capped log files (`LOG_MAX_BYTES` x `LOG_BAC
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import socket
 import subprocess
@@ -26,7 +27,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from stack.rasa_run import rasa_invocation
 
@@ -284,6 +285,10 @@ class StackConfig:
     gateway_port: int = 8000
     venvs: Path = ROOT / ".venvs"
     extra_env: dict[str, str] = field(default_factory=dict)
+    # Rasa's HTTP API token: OCOP_RASA_TOKEN, or a new random one for each launch (only the children learn it).
+    rasa_token: str = field(
+        default_factory=lambda: os.environ.get("OCOP_RASA_TOKEN", "").strip() or secrets.token_urlsafe(32)
+    )
 
     @property
     def rasa_url(self) -> str:
@@ -311,7 +316,12 @@ def quiet_env() -> dict[str, str]:
 
 
 def _common(config: StackConfig) -> dict[str, str]:
-    return {**quiet_env(), "OCOP_DATA_DIR": str(config.data_dir), **config.extra_env}
+    return {
+        **quiet_env(),
+        "OCOP_DATA_DIR": str(config.data_dir),
+        "OCOP_RASA_TOKEN": config.rasa_token,
+        **config.extra_env,
+    }
 
 
 def action_service(config: StackConfig, port: int, name: str = "actions") -> Service:
@@ -334,18 +344,16 @@ def action_service(config: StackConfig, port: int, name: str = "actions") -> Ser
 def rasa_service(config: StackConfig, port: int, action_url: str, name: str = "rasa") -> Service:
     """A Rasa server on `port` (Python 3.10 env), started as `stack.rasa_run` would start it."""
     common = _common(config)
-    command, store = rasa_invocation(
-        str(config.venvs / "rasa" / "bin" / "rasa"), str(config.model), port, {**os.environ, **common}
-    )
-    token = common.get("OCOP_RASA_TOKEN") or os.environ.get("OCOP_RASA_TOKEN", "")
+    rasa_python = str(config.venvs / "rasa" / "bin" / "python")
+    # Refuses bad settings (one store URL without the other, no token) before anything starts.
+    rasa_invocation(rasa_python, str(config.model), port, {**os.environ, **common})
     return Service(
         name="Rasa server" if name == "rasa" else f"Rasa server ({name})",
-        command=command,
-        ready_url=f"http://{HOST}:{port}/status" + (f"?token={token}" if token else ""),
+        command=[rasa_python, "-m", "stack.rasa_run", "--model", str(config.model), "--port", str(port)],
+        ready_url=f"http://{HOST}:{port}/status?" + urlencode({"token": common["OCOP_RASA_TOKEN"]}),
         log_path=config.data_dir / "logs" / f"{name}.log",
         env={
             **common,
-            **store,
             "OCOP_ACTION_SERVER_URL": f"{action_url}/webhook",
             "OCOP_TRACKER_DB": str(config.data_dir / "tracker.db"),
         },

@@ -95,7 +95,9 @@ def test_conversations_survive_a_rasa_restart(stack):
     rasa.stop()
     rasa.start()
     rasa.wait_ready(300)
-    tracker = httpx.get(f"{stack.config.rasa_url}/conversations/{sender}/tracker", timeout=30).json()
+    tracker = httpx.get(
+        f"{stack.config.rasa_url}/conversations/{sender}/tracker", params={"token": stack.config.rasa_token}, timeout=30
+    ).json()
     user_texts = [event.get("text") for event in tracker["events"] if event.get("event") == "user"]
     assert "xin chao" in user_texts, json.dumps(tracker)[:2000]
 

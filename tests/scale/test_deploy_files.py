@@ -45,6 +45,13 @@ def test_systemd_units_restart_and_stop_the_whole_process_group():
     assert [u.name for u in units] == ["ocop-actions@.service", "ocop-gateway@.service", "ocop-rasa@.service"]
     for unit in units:
         text = unit.read_text()
-        assert "Restart=always" in text and "KillMode=control-group" in text, unit.name
-        assert "EnvironmentFile=/etc/ocop/ocop.env" in text, unit.name
+        unit_section, service_section = text.split("[Service]")
+        assert "Restart=always" in service_section and "KillMode=control-group" in service_section, unit.name
+        assert "EnvironmentFile=/etc/ocop/ocop.env" in service_section, unit.name
+        # A crash loop ends in a failed unit that says why, not in restarts every few seconds forever.
+        limits = dict(re.findall(r"^(StartLimit\w+)=(\d+)$", unit_section, re.M))
+        assert int(limits["StartLimitBurst"]) >= 5 and int(limits["StartLimitIntervalSec"]) >= 300, unit.name
+        assert "RestartMaxDelaySec=30" in service_section, unit.name
+    # stack.rasa_run refuses to start without OCOP_RASA_TOKEN and keeps it off the command line.
     assert "stack.rasa_run" in (DEPLOY / "systemd" / "ocop-rasa@.service").read_text()
+    assert re.search(r"^OCOP_RASA_TOKEN=", (DEPLOY / "systemd" / "ocop.env.example").read_text(), re.M)

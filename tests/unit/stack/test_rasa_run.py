@@ -1,4 +1,4 @@
-"""How `stack.rasa_run` starts Rasa: the store chosen by the two settings, the API never open without a token."""
+"""How `stack.rasa_run` starts Rasa: the store chosen by the two settings, the API never without a token."""
 
 from __future__ import annotations
 
@@ -6,7 +6,9 @@ import pytest
 
 from stack.rasa_run import DEFAULT_ENDPOINTS, SCALE_ENDPOINTS, RasaSettingsError, rasa_invocation
 
+TOKEN = {"OCOP_RASA_TOKEN": "t0k"}
 SCALE = {
+    **TOKEN,
     "OCOP_DATABASE_URL": "postgresql://ocop:p%40ss@db.internal:5433/ocop",
     "OCOP_REDIS_URL": "redis://:r-pass@cache.internal:6380/2",
 }
@@ -17,9 +19,9 @@ def option(command: list[str], name: str) -> str | None:
 
 
 def test_without_the_settings_rasa_keeps_its_sqlite_tracker_on_loopback():
-    command, extra = rasa_invocation("rasa", "m.tar.gz", 5005, {})
+    command, extra = rasa_invocation("rasa", "m.tar.gz", 5005, TOKEN)
     assert option(command, "--endpoints") == str(DEFAULT_ENDPOINTS) and extra == {}
-    assert option(command, "--interface") == "127.0.0.1" and "--auth-token" not in command
+    assert option(command, "--interface") == "127.0.0.1" and option(command, "--auth-token") == "t0k"
 
 
 def test_the_two_urls_switch_to_postgresql_and_redis():
@@ -43,7 +45,7 @@ def test_the_two_urls_switch_to_postgresql_and_redis():
 @pytest.mark.parametrize(
     "env, message",
     [
-        ({"OCOP_DATABASE_URL": SCALE["OCOP_DATABASE_URL"]}, "both"),
+        ({**TOKEN, "OCOP_DATABASE_URL": SCALE["OCOP_DATABASE_URL"]}, "both"),
         ({**SCALE, "OCOP_DATABASE_URL": "mysql://u@h/db"}, "postgresql://"),
         ({**SCALE, "OCOP_REDIS_URL": "redis://cache:notaport/1"}, "malformed"),
         ({**SCALE, "OCOP_REDIS_URL": "redis://cache:6379/x"}, "number"),
@@ -54,8 +56,12 @@ def test_half_or_malformed_settings_are_refused(env, message):
         rasa_invocation("rasa", "m.tar.gz", 5005, env)
 
 
-def test_the_http_api_is_never_exposed_beyond_loopback_without_its_token():
+@pytest.mark.parametrize("interface", ["", "127.0.0.1", "0.0.0.0"])
+def test_the_http_api_never_starts_without_its_token_not_even_on_loopback(interface):
     with pytest.raises(RasaSettingsError, match="OCOP_RASA_TOKEN"):
-        rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": "0.0.0.0"})
+        rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": interface, "OCOP_RASA_TOKEN": " "})
+
+
+def test_a_token_lets_the_api_listen_beyond_loopback():
     command, _ = rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": "0.0.0.0", "OCOP_RASA_TOKEN": "t0k"})
     assert option(command, "--interface") == "0.0.0.0" and option(command, "--auth-token") == "t0k"
