@@ -6,7 +6,6 @@ this module only asks, understands answers typed in many ways, and reports.
 
 from __future__ import annotations
 
-import os
 import re
 from typing import Any
 
@@ -26,6 +25,7 @@ from knowledge_base.scoring import (
     score_quick,
 )
 from knowledge_base.scoring.scorer import NOT_RECOGNISED, likely_text
+from knowledge_base.settings import load
 from knowledge_base.textnorm import normalize_folded
 
 FORM_SLOTS = ["sa_set", "sa_answer", "sa_answers"]
@@ -168,7 +168,7 @@ class ActionAskSaAnswer(Action):
 
 def full_sheet_link(number: int) -> str:
     """Link to the web page with the whole sheet; absolute when the gateway's public URL is configured."""
-    base = os.environ.get("OCOP_PUBLIC_BASE_URL", "").rstrip("/")
+    base = load().public_base_url
     return f"{base}/tu-danh-gia?bo={number}"
 
 

@@ -14,11 +14,10 @@ It never guesses. Lists are never cut: a channel splits a long reply into severa
 from __future__ import annotations
 
 import logging
-import os
 import re
 from dataclasses import dataclass, field
 
-from knowledge_base import legal, textnorm
+from knowledge_base import legal, settings, textnorm
 from knowledge_base.hotline import hotline_message
 from knowledge_base.product_answers import answer_from_data
 from knowledge_base.question_kind import split_questions
@@ -186,7 +185,7 @@ def _not_sure(hits: list[Hit], max_chars: int | None, intent: str | None = None)
 
 def confidence_threshold() -> float:
     """``OCOP_KB_MIN_CONFIDENCE`` overrides the calibrated threshold (e.g. for a different embedder)."""
-    value = os.environ.get("OCOP_KB_MIN_CONFIDENCE", "").strip()
+    value = settings.load().kb_min_confidence
     try:
         return float(value) if value else CONFIDENCE_THRESHOLD
     except ValueError:

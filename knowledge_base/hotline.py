@@ -1,13 +1,14 @@
-"""Who producers should contact when the bot cannot answer: defaults in hotline.yml, overridable by env."""
+"""Who producers should contact when the bot cannot answer: defaults in hotline.yml, overridable by settings."""
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from knowledge_base.settings import load
 
 _DEFAULTS_FILE = Path(__file__).with_name("hotline.yml")
 _FIELDS = ("name", "phone", "email", "hours")
@@ -28,8 +29,9 @@ def _defaults() -> dict:
 
 
 def hotline() -> Hotline:
-    """Hotline details: ``OCOP_HOTLINE_<FIELD>`` when set, else the packaged defaults."""
-    values = {key: os.environ.get(f"OCOP_HOTLINE_{key.upper()}", "").strip() or _defaults()[key] for key in _FIELDS}
+    """Hotline details: ``OCOP_HOTLINE_<FIELD>`` (environment or `.env`) when set, else the packaged defaults."""
+    configured = load()
+    values = {key: getattr(configured, f"hotline_{key}") or _defaults()[key] for key in _FIELDS}
     return Hotline(**values)
 
 
