@@ -72,6 +72,7 @@ class FakeRasa:
         self.parsed: list[str] = []
         self.reply_delay = 0.0
         self.trackers: dict[str, list[dict]] = {}
+        self.tracker_api = True  # False: the tracker endpoint answers 404 (Rasa without its HTTP API)
         self._lock = threading.Lock()
         self.app = self._build()
 
@@ -116,6 +117,8 @@ class FakeRasa:
         async def tracker(sender: str) -> JSONResponse:
             if self.mode == "down":
                 return JSONResponse({"error": "internal"}, 500)
+            if not self.tracker_api:
+                return JSONResponse({"error": "not found"}, 404)
             with self._lock:
                 events = list(self.trackers.get(sender, []))
             return JSONResponse({"sender_id": sender, "events": events})
