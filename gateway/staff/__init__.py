@@ -14,10 +14,11 @@ from gateway.staff.accounts import StaffStore
 
 
 def install(app: FastAPI, database: Database, settings: Settings) -> StaffStore:
-    from gateway.staff import pages
+    from gateway.staff import pages, review
 
     store = StaffStore(database)
     app.state.staff = store
     app.state.staff_secure_cookies = settings.public_base_url.lower().startswith("https://")
     app.include_router(pages.router)
+    app.include_router(review.router)
     return store
