@@ -290,6 +290,9 @@ class StackConfig:
         default_factory=lambda: os.environ.get("OCOP_RASA_TOKEN", "").strip() or secrets.token_urlsafe(32)
     )
 
+    def __post_init__(self) -> None:
+        self.rasa_token = self.extra_env.get("OCOP_RASA_TOKEN", "").strip() or self.rasa_token
+
     @property
     def rasa_url(self) -> str:
         return f"http://{HOST}:{self.rasa_port}"

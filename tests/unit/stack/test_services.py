@@ -2,7 +2,8 @@
 
 What an operator would notice: a killed child comes back while the others keep serving; a crash loop
 stops the stack with the reason; `stop()` frees the port even when only a worker is left; a process
-already on the port is named instead of being taken for ours; logs stay within their size cap.
+already on the port is named instead of being taken for ours; logs stay within their size cap; each
+launch has its own Rasa API token.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from stack.services import RestartPolicy, Service, Stack, StackConfig, free_port, http_ok, port_free
+from stack.services import RestartPolicy, Service, Stack, StackConfig, build_services, free_port, http_ok, port_free
 
 # mode "serve": answer GET with the PID; "leader": start a "serve" worker in the same process group and
 # sleep (like Sanic or uvicorn workers); "once": serve the first time, exit 3 on later starts; "late":
@@ -160,3 +161,17 @@ def test_child_output_goes_to_size_capped_rotated_log_files(child_script):
     assert log.read_text().rstrip().endswith("done"), "the newest output is in the current file"
     assert "line 09999" in log.read_text() + log.with_name("gateway.log.1").read_text()
     assert log.stat().st_mode & 0o077 == 0, "logs are readable by the service user only"
+
+
+def test_each_launch_has_its_own_rasa_token_for_rasa_and_the_gateway(monkeypatch):
+    monkeypatch.delenv("OCOP_RASA_TOKEN", raising=False)
+    first, second = StackConfig(model=Path("m.tar.gz")), StackConfig(model=Path("m.tar.gz"))
+    assert len(first.rasa_token) >= 32 and first.rasa_token != second.rasa_token
+    actions, rasa, gateway = build_services(first)
+    assert rasa.env["OCOP_RASA_TOKEN"] == gateway.env["OCOP_RASA_TOKEN"] == first.rasa_token
+    assert first.rasa_token not in " ".join(rasa.command), "the token stays off the command line"
+    assert rasa.ready_url.endswith(f"/status?token={first.rasa_token}")
+    assert actions.env["SANIC_HOST"] == "127.0.0.1", "the action server has no token: loopback only"
+    monkeypatch.setenv("OCOP_RASA_TOKEN", "from-env")
+    assert StackConfig(model=Path("m.tar.gz")).rasa_token == "from-env"
+    assert StackConfig(model=Path("m.tar.gz"), extra_env={"OCOP_RASA_TOKEN": "extra"}).rasa_token == "extra"
