@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
+from knowledge_base.envfile import ENV_FILE, read_env_file
 from knowledge_base.settings import REPO_ROOT, OcopSettings, SettingsError, resolve_path
 
 __all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
@@ -23,7 +24,6 @@ __all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
 TELEGRAM_MODES = ("webhook", "polling")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
 _TELEGRAM_SECRET = re.compile(r"[A-Za-z0-9_-]{1,256}")
-_ENV_LINE = re.compile(r"\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$")
 
 
 def _secret() -> str:
@@ -114,27 +114,7 @@ class Settings(OcopSettings):
         return values + [password] if password else values
 
 
-def read_env_file(path: Path) -> dict[str, str]:
-    """Parse a `.env` file: `KEY=value` lines, `#` comments, optional quotes and `export`."""
-    values: dict[str, str] = {}
-    if not path.is_file():
-        return values
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _ENV_LINE.fullmatch(line)
-        if not match:
-            continue
-        key, value = match.groups()
-        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
-            value = value[1:-1]
-        else:
-            value = value.split(" #", 1)[0].rstrip()
-        values[key] = value
-    return values
-
-
-def load_env_file(path: Path = REPO_ROOT / ".env") -> None:
+def load_env_file(path: Path = ENV_FILE) -> None:
     """Copy `.env` values into the process environment without overriding what is already set.
 
     The whole process sees them, so modules with their own settings (the hotline details in

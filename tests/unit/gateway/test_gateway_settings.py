@@ -6,7 +6,8 @@ import os
 
 import pytest
 
-from gateway.settings import REPO_ROOT, Settings, SettingsError, load_env_file, read_env_file
+from gateway.settings import REPO_ROOT, Settings, SettingsError, load_env_file
+from knowledge_base.envfile import read_env_file, with_env_file
 
 
 def test_defaults():
@@ -127,6 +128,13 @@ def test_env_file_parsing(tmp_path):
         "OCOP_EMPTY": "",
     }
     assert read_env_file(tmp_path / "missing") == {}
+
+
+def test_with_env_file_lets_the_environment_win_unless_empty(tmp_path):
+    env = tmp_path / ".env"
+    env.write_text("OCOP_RASA_TOKEN=from-file\nOCOP_REDIS_URL=redis://file\n", encoding="utf-8")
+    merged = with_env_file({"OCOP_RASA_TOKEN": "from-env", "OCOP_REDIS_URL": ""}, env)
+    assert merged == {"OCOP_RASA_TOKEN": "from-env", "OCOP_REDIS_URL": "redis://file"}
 
 
 def test_env_file_does_not_override_the_environment(tmp_path, monkeypatch):
