@@ -29,6 +29,7 @@ from gateway.inbox import Inbox
 from gateway.logging_setup import configure_logging
 from gateway.message_log import make_private, open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
+from gateway.rate_limit import RateLimiter
 from gateway.settings import Settings, load_env_file
 
 logger = logging.getLogger(__name__)
@@ -47,7 +48,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_logging(settings.log_level, settings.secrets())
     database = open_database(settings.database_url, settings.data_dir)
     rasa = RasaClient(settings.rasa_url, settings.rasa_timeout, settings.rasa_token)
-    conversation = Conversation(rasa, open_message_log(database, settings.data_dir), settings.max_message_chars)
+    message_log = open_message_log(
+        database, settings.data_dir, settings.message_log_max_bytes, settings.message_log_backups
+    )
+    conversation = Conversation(rasa, message_log, settings.max_message_chars)
     make_private(settings.data_dir)  # the database, logs and tokens there are the service's alone
     inbox = Inbox(database, settings.inbox_lease, settings.zalo_timestamp_window, CONCURRENT_TURNS)
     telegram = (
@@ -80,9 +84,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="OCOP advisor gateway", lifespan=lifespan)
     app.state.rasa_client = rasa  # also used by the hotline assistant (gateway/assist.py)
     app.state.conversation = conversation
+    app.state.rate_limiter = RateLimiter(
+        settings.rate_limit_per_minute, settings.rate_limit_per_address_per_minute, settings.trusted_proxies
+    )
     http_guards.install(app)
 
-    @app.api_route("/healthz", methods=["GET", "HEAD"])
+    @app.get("/healthz")
+    @app.head("/healthz", include_in_schema=False)
     async def healthz() -> dict:
         """The process is up."""
         return {"status": "ok"}

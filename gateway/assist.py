@@ -27,6 +27,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from gateway import rate_limit
 from gateway.settings import SettingsError
 from knowledge_base.answer import answer_question, plain_text
 from knowledge_base.retrieval.policy import INTENT_TOPICS
@@ -105,6 +106,8 @@ async def assist_page() -> FileResponse:
 @router.post("/api/assist")
 async def assist(body: AssistRequest, request: Request) -> dict:
     _authorize(request)
+    if refused := rate_limit.refuse(request, "assist"):
+        return refused
     return await assist_answer(request, body.question.strip())
 
 

@@ -21,6 +21,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field, ValidationError
 
+from gateway import rate_limit
 from gateway.channels.web import STATIC_DIR
 from gateway.http_guards import MAX_ERRORS_SHOWN, JsonBodyError, clip, parse_json
 from knowledge_base.scoring import (
@@ -387,6 +388,8 @@ async def match(q: str = "", limit: int = 5):
 )
 async def score_answers(request: Request):
     """Score answers against a sheet: full result when every criterion is answered, else the quick range."""
+    if refused := rate_limit.refuse(request, "score"):
+        return refused
     try:
         data = parse_json(await request.body())
     except JsonBodyError as error:

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from knowledge_base.envfile import ENV_FILE, read_env_file
+from gateway.rate_limit import DEFAULT_TRUSTED_PROXIES, parse_networks
 from knowledge_base.settings import REPO_ROOT, OcopSettings, SettingsError, resolve_path
 
 __all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
@@ -59,6 +60,15 @@ class Settings(OcopSettings):
     zalo_oauth_url: str = "https://oauth.zaloapp.com"
     zalo_timestamp_window: float = Field(default=3600.0, gt=0)
 
+    # Rate limits of /api/chat, /api/assist, /api/score (gateway/rate_limit.py), requests a minute; 0: off.
+    rate_limit_per_minute: int = Field(default=20, ge=0)
+    rate_limit_per_address_per_minute: int = Field(default=120, ge=0)
+    # Proxies whose X-Forwarded-For / X-Real-IP name the client: addresses or networks, comma-separated.
+    trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
+    # Size cap of messages.jsonl and how many rotated files are kept.
+    message_log_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
+    message_log_backups: int = Field(default=5, ge=0)
+
     @field_validator("rasa_url", "public_base_url", "telegram_api_url", "zalo_openapi_url", "zalo_oauth_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
@@ -68,6 +78,12 @@ class Settings(OcopSettings):
     @classmethod
     def _from_repo_root(cls, value: Path | None) -> Path | None:
         return resolve_path(value) if value is not None else None
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _networks(cls, value: str) -> str:
+        parse_networks(value)
+        return value
 
     @field_validator("log_level")
     @classmethod

@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from pydantic import BaseModel, Field
 
+from gateway import rate_limit
 from gateway.conversation import BotMessage, Conversation
 from gateway.formatting import WEB_TEXT_LIMIT, split_text
 
@@ -49,7 +50,9 @@ async def chat_page() -> FileResponse:
 
 @router.post("/api/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, request: Request) -> ChatResponse:
-    """One turn of the web chat."""
+    """One turn of the web chat (429 past the sender's or the address's rate limit)."""
+    if refused := rate_limit.refuse(request, "chat", body.sender):
+        return refused
     conversation: Conversation = request.app.state.conversation
     sender_id = body.sender or uuid.uuid4().hex
     sender = f"web:{sender_id}"
