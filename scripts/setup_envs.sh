@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-VENVS=${OCOP_VENVS:-.venvs}
+VENVS=${OCOP_VENVS_DIR:-.venvs}
 RASA_VENV="$VENVS/rasa"
 APP_VENV="$VENVS/app"
 PIP_FLAGS=(--quiet --disable-pip-version-check --no-input)
@@ -57,4 +57,20 @@ if ! fresh "$APP_VENV"; then
     "$APP_VENV/bin/python" -c "import rasa_sdk, fastapi, faiss, sentence_transformers, telegram, knowledge_base.textnorm" \
         || { echo "error: the application environment did not install correctly" >&2; exit 1; }
     echo "$fingerprint" > "$APP_VENV/.ocop-stamp"
+fi
+
+# Staff dashboard charts: uPlot (MIT, ~50 KB minified, no dependencies), a pinned version from the npm
+# registry into a git-ignored folder the gateway serves under /static/vendor/ (never from a CDN).
+UPLOT_VERSION=1.6.32
+VENDOR=gateway/static/vendor
+if ! grep -qs "\"version\": \"$UPLOT_VERSION\"" "$VENDOR/node_modules/uplot/package.json"; then
+    command -v npm >/dev/null 2>&1 \
+        || { echo "error: npm is needed for the staff dashboard charts (apt-get install nodejs npm)" >&2; exit 1; }
+    echo "==> Chart library (uPlot $UPLOT_VERSION, npm)"
+    if ! npm install --no-save --no-package-lock --no-audit --no-fund --prefix "$VENDOR" "uplot@$UPLOT_VERSION" \
+        >>"$VENVS/install.log" 2>&1; then
+        echo "error: 'npm install uplot@$UPLOT_VERSION' failed; last lines of $VENVS/install.log:" >&2
+        tail -n 30 "$VENVS/install.log" >&2
+        exit 1
+    fi
 fi

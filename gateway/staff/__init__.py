@@ -14,11 +14,12 @@ from gateway.staff.accounts import StaffStore
 
 
 def install(app: FastAPI, database: Database, settings: Settings) -> StaffStore:
-    from gateway.staff import pages, review
+    from gateway.staff import dashboard, pages, review
 
     store = StaffStore(database)
     app.state.staff = store
     app.state.staff_secure_cookies = settings.public_base_url.lower().startswith("https://")
     app.include_router(pages.router)
     app.include_router(review.router)
+    app.include_router(dashboard.router)
     return store
