@@ -2,8 +2,10 @@
 #   make run    start the whole assistant on loopback (sets everything up first)
 #   make test   run the whole test suite (what CI runs)
 SHELL := /bin/bash
-APP := .venvs/app/bin
-RASA := .venvs/rasa/bin
+# OCOP_VENVS_DIR (in the environment) moves the two virtual environments; default .venvs.
+VENVS := $(or $(OCOP_VENVS_DIR),.venvs)
+APP := $(VENVS)/app/bin
+RASA := $(VENVS)/rasa/bin
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export HF_HUB_OFFLINE := 1

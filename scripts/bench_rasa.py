@@ -150,7 +150,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.fresh_setup:
         with tempfile.TemporaryDirectory() as venvs:
-            seconds = timed([str(ROOT / "scripts" / "setup_envs.sh")], env={"OCOP_VENVS": venvs})
+            seconds = timed([str(ROOT / "scripts" / "setup_envs.sh")], env={"OCOP_VENVS_DIR": venvs})
             print(f"Fresh setup of both environments: {seconds:.0f} s")
     if args.train:
         with tempfile.TemporaryDirectory() as out, tempfile.TemporaryDirectory() as cache:

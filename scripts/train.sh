@@ -10,5 +10,5 @@ fi
 echo "==> Training the Rasa model ($model)"
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 PYTHONPATH="$PWD"
 name=$(basename "$model" .tar.gz)
-.venvs/rasa/bin/rasa train --config config.yml --domain domain.yml --data data --out models --fixed-model-name "$name"
+"${OCOP_VENVS_DIR:-.venvs}/rasa/bin/rasa" train --config config.yml --domain domain.yml --data data --out models --fixed-model-name "$name"
 ls -t models/ocop-*.tar.gz | tail -n +3 | xargs -r rm -f

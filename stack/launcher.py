@@ -3,29 +3,26 @@
 from __future__ import annotations
 
 import argparse
-import os
 import signal
 import sys
 import time
 from pathlib import Path
 
-from gateway.settings import load_env_file
+from knowledge_base.settings import SettingsError
 from stack.rasa_run import RasaSettingsError
-from stack.services import ROOT, Stack, StackConfig
+from stack.services import Stack, StackConfig
+from stack.settings import StackSettings
 
 
-def setting(name: str, default: str) -> str:
-    """An environment setting; empty (as copied from .env.example) means the default."""
-    return os.environ.get(name, "").strip() or default
-
-
-def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+def parse_args(argv: list[str] | None = None, settings: StackSettings | None = None) -> argparse.Namespace:
+    """Command-line options; their defaults are the stack settings (environment, then `.env`)."""
+    settings = settings or StackSettings.from_env()
     parser = argparse.ArgumentParser(description="Start the OCOP advisor on loopback.")
     parser.add_argument("--model", required=True, type=Path, help="trained Rasa model (.tar.gz)")
-    parser.add_argument("--data-dir", type=Path, default=Path(setting("OCOP_DATA_DIR", str(ROOT / "var"))))
-    parser.add_argument("--rasa-port", type=int, default=int(setting("OCOP_RASA_PORT", "5005")))
-    parser.add_argument("--action-port", type=int, default=int(setting("OCOP_ACTION_PORT", "5055")))
-    parser.add_argument("--gateway-port", type=int, default=int(setting("OCOP_GATEWAY_PORT", "8000")))
+    parser.add_argument("--data-dir", type=Path, default=settings.data_dir)
+    parser.add_argument("--rasa-port", type=int, default=settings.rasa_port)
+    parser.add_argument("--action-port", type=int, default=settings.action_port)
+    parser.add_argument("--gateway-port", type=int, default=settings.gateway_port)
     return parser.parse_args(argv)
 
 
@@ -37,9 +34,12 @@ def _interrupt(*_: object) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    # .env configures every process (hotline details for the actions, channel secrets for the gateway).
-    load_env_file()
-    args = parse_args(argv)
+    # Each child reads .env itself (gateway.settings, knowledge_base.settings, stack.rasa_run).
+    try:
+        args = parse_args(argv)
+    except SettingsError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     config = StackConfig(
         model=args.model.resolve(),
         data_dir=args.data_dir.resolve(),

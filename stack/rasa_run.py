@@ -2,6 +2,8 @@
 
 Runs in either environment (standard library only): `stack.services` builds the same command for
 `make run` and the tests, and containers and systemd units run this module in the Rasa environment.
+Its settings come from the environment over the repository's `.env` (`knowledge_base.envfile`: the Rasa
+environment has pydantic 1, pinned by Rasa 3.6, so it cannot use the other processes' pydantic-settings).
 
 - Without `OCOP_DATABASE_URL`/`OCOP_REDIS_URL`: `endpoints.yml` (SQLite tracker in `OCOP_TRACKER_DB`).
 - With both: `deploy/endpoints.scale.yml` (PostgreSQL tracker store, Redis lock store); the URLs are
@@ -23,6 +25,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
+
+from knowledge_base.envfile import with_env_file
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENDPOINTS = ROOT / "endpoints.yml"
@@ -99,11 +103,12 @@ def rasa_invocation(
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Start the Rasa server with the project's settings.")
     parser.add_argument("--model", required=True, help="trained model (.tar.gz)")
-    parser.add_argument("--port", type=int, default=int(os.environ.get("OCOP_RASA_PORT", "").strip() or 5005))
+    env = with_env_file(os.environ)
+    parser.add_argument("--port", type=int, default=int(env.get("OCOP_RASA_PORT", "").strip() or 5005))
     args = parser.parse_args(argv)
     rasa = str(Path(sys.executable).with_name("rasa"))
     try:
-        command, extra = rasa_invocation(rasa, args.model, args.port, os.environ)
+        command, extra = rasa_invocation(rasa, args.model, args.port, env)
     except RasaSettingsError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -29,7 +29,9 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlencode, urlsplit
 
+from knowledge_base.envfile import with_env_file
 from stack.rasa_run import rasa_invocation
+from stack.settings import StackSettings
 
 ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
@@ -283,12 +285,11 @@ class StackConfig:
     rasa_port: int = 5005
     action_port: int = 5055
     gateway_port: int = 8000
-    venvs: Path = ROOT / ".venvs"
+    # OCOP_VENVS_DIR: where scripts/setup_envs.sh built the `rasa` and `app` environments.
+    venvs: Path = field(default_factory=lambda: StackSettings.from_env().venvs_dir)
     extra_env: dict[str, str] = field(default_factory=dict)
     # Rasa's HTTP API token: OCOP_RASA_TOKEN, or a new random one for each launch (only the children learn it).
-    rasa_token: str = field(
-        default_factory=lambda: os.environ.get("OCOP_RASA_TOKEN", "").strip() or secrets.token_urlsafe(32)
-    )
+    rasa_token: str = field(default_factory=lambda: StackSettings.from_env().rasa_token or secrets.token_urlsafe(32))
 
     def __post_init__(self) -> None:
         self.rasa_token = self.extra_env.get("OCOP_RASA_TOKEN", "").strip() or self.rasa_token
@@ -337,7 +338,7 @@ def action_service(config: StackConfig, port: int, name: str = "actions") -> Ser
         log_path=config.data_dir / "logs" / f"{name}.log",
         # The actions link to the gateway's pages (the full self-assessment sheet).
         env={
-            "OCOP_PUBLIC_BASE_URL": os.environ.get("OCOP_PUBLIC_BASE_URL") or config.gateway_url,
+            "OCOP_PUBLIC_BASE_URL": StackSettings.from_env().public_base_url or config.gateway_url,
             **_common(config),
             "SANIC_HOST": HOST,
         },
@@ -349,7 +350,7 @@ def rasa_service(config: StackConfig, port: int, action_url: str, name: str = "r
     common = _common(config)
     rasa_python = str(config.venvs / "rasa" / "bin" / "python")
     # Refuses bad settings (one store URL without the other, no token) before anything starts.
-    rasa_invocation(rasa_python, str(config.model), port, {**os.environ, **common})
+    rasa_invocation(rasa_python, str(config.model), port, with_env_file({**os.environ, **common}))
     return Service(
         name="Rasa server" if name == "rasa" else f"Rasa server ({name})",
         command=[rasa_python, "-m", "stack.rasa_run", "--model", str(config.model), "--port", str(port)],

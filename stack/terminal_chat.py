@@ -7,11 +7,12 @@ number presses the button. An empty line or Ctrl-D ends the chat.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import uuid
 
 import httpx
+
+from stack.settings import StackSettings
 
 
 def render(messages: list[dict]) -> tuple[str, list[dict]]:
@@ -35,8 +36,7 @@ def resolve(typed: str, buttons: list[dict]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    default_url = f"http://127.0.0.1:{os.environ.get('OCOP_RASA_PORT', '5005')}"
-    parser.add_argument("--rasa-url", default=os.environ.get("OCOP_RASA_URL", default_url))
+    parser.add_argument("--rasa-url", default=StackSettings.from_env().chat_rasa_url)
     parser.add_argument("--sender", default=f"terminal:{uuid.uuid4().hex[:8]}")
     args = parser.parse_args(argv)
     endpoint = f"{args.rasa_url.rstrip('/')}/webhooks/rest/webhook"
