@@ -30,6 +30,7 @@ from gateway.logging_setup import configure_logging
 from gateway.message_log import make_private, open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.rate_limit import RateLimiter
+from gateway.retention import retention_task
 from gateway.settings import Settings, load_env_file
 
 logger = logging.getLogger(__name__)
@@ -71,9 +72,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             handlers["telegram"] = telegram.process
         if handlers:
             inbox.start(handlers)
+        pruning = asyncio.create_task(retention_task(settings, database, message_log))
         try:
             yield
         finally:
+            pruning.cancel()
             await inbox.stop(STOP_GRACE)
             for channel in (telegram, zalo):
                 if channel:

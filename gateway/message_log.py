@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import math
 import os
 import secrets
 import threading
@@ -90,6 +91,10 @@ class DatabaseMessageLog:
             text=_storable(_clip(text)),
         )
 
+    def drop_older_than(self, cutoff: float) -> int:
+        """Delete the records written before `cutoff` (seconds since the epoch); how many went."""
+        return self._db.run("DELETE FROM message_log WHERE ts < :cutoff", cutoff=cutoff)
+
 
 class MessageLog:
     """Appends message records to `<data_dir>/messages.jsonl`, keeping `backups` full files beside it."""
@@ -127,6 +132,26 @@ class MessageLog:
             with os.fdopen(fd, "a", encoding="utf-8", errors="replace") as handle:
                 handle.write(line + "\n")
 
+    def drop_older_than(self, cutoff: float) -> int:
+        """Delete the records written before `cutoff` (seconds since the epoch); how many went.
+
+        Rotated files last written before it go whole; the others are rewritten without the old lines.
+        """
+        dropped = 0
+        with self._lock:
+            for path in self.files():
+                with path.open(encoding="utf-8", errors="replace") as handle:
+                    lines = handle.readlines()
+                if path != self.path and path.stat().st_mtime < cutoff:
+                    path.unlink()
+                    dropped += len(lines)
+                    continue
+                kept = [line for line in lines if _written_at(line) >= cutoff]
+                if len(kept) < len(lines):
+                    dropped += len(lines) - len(kept)
+                    _replace_private(path, "".join(kept))
+        return dropped
+
     def files(self) -> list[Path]:
         """The log's files that exist, the current one first, then the rotated ones newest first."""
         candidates = [self.path] + [self._rotated(n) for n in range(1, self.backups + 1)]
@@ -146,6 +171,22 @@ class MessageLog:
             if self._rotated(number).exists():
                 os.replace(self._rotated(number), self._rotated(number + 1))
         self._rotated(self.backups + 1).unlink(missing_ok=True)
+
+
+def _written_at(line: str) -> float:
+    """A JSON-lines record's time; infinity when it cannot be read (such a line is kept)."""
+    try:
+        return float(json.loads(line)["ts"])
+    except (ValueError, KeyError, TypeError):
+        return math.inf
+
+
+def _replace_private(path: Path, text: str) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(temporary, path)
 
 
 def _load_or_create_key(path: Path) -> bytes:

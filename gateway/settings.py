@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, field_validator, model_validator
 
-from knowledge_base.envfile import ENV_FILE, read_env_file
 from gateway.rate_limit import DEFAULT_TRUSTED_PROXIES, parse_networks
+from knowledge_base.envfile import ENV_FILE, read_env_file
 from knowledge_base.settings import REPO_ROOT, OcopSettings, SettingsError, resolve_path
 
 __all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
@@ -65,9 +65,11 @@ class Settings(OcopSettings):
     rate_limit_per_address_per_minute: int = Field(default=120, ge=0)
     # Proxies whose X-Forwarded-For / X-Real-IP name the client: addresses or networks, comma-separated.
     trusted_proxies: str = DEFAULT_TRUSTED_PROXIES
-    # Size cap of messages.jsonl and how many rotated files are kept.
+    # Message log size cap and retention, Rasa tracker retention (gateway/retention.py); 0 days: keep.
     message_log_max_bytes: int = Field(default=50 * 1024 * 1024, gt=0)
     message_log_backups: int = Field(default=5, ge=0)
+    message_log_retention_days: float = Field(default=365.0, ge=0)
+    tracker_retention_days: float = Field(default=365.0, ge=0)
 
     @field_validator("rasa_url", "public_base_url", "telegram_api_url", "zalo_openapi_url", "zalo_oauth_url")
     @classmethod
