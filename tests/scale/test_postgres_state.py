@@ -102,8 +102,14 @@ def test_an_index_build_waits_for_the_cluster_wide_lock(database_url, tmp_path):
             stderr=subprocess.STDOUT,
             env={**os.environ, "OCOP_DATABASE_URL": database_url, "OCOP_KB_INDEX_DIR": str(index_dir)},
         )
-        time.sleep(3.0)
-        assert build.poll() is None and not (index_dir / "manifest.json").exists(), "waited for the lock"
+        # the build is seen queued behind the lock (not merely slow to start) before checking it built nothing
+        deadline = time.monotonic() + 120
+        while not holder.execute(
+            text("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted")
+        ).scalar():
+            assert build.poll() is None and time.monotonic() < deadline, "the build never asked for the lock"
+            time.sleep(0.05)
+        assert not (index_dir / "manifest.json").exists(), "waited for the lock"
         holder.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": advisory_key(LOCK_NAME)})
     output, _ = build.communicate(timeout=180)
     engine.dispose()
