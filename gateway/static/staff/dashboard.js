@@ -5,6 +5,7 @@
   const status = document.getElementById("status");
   const charts = {};
   let data = null;
+  const COUNT_STEPS = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10000];
 
   const day = (iso) => Date.parse(iso + "T00:00:00+07:00") / 1000;
   const fmtShare = (share) => (share === null ? "–" : Math.round(share * 100) + "%");
@@ -24,13 +25,13 @@
       width: width,
       height: Math.round(Math.min(260, Math.max(180, width * 0.55))),
       scales: { x: { time: true, range: [xs[0] - 43200, xs[xs.length - 1] + 43200] }, y: { range: (u, min, max) => [0, Math.max(1, max)] } },
-      axes: [{}, { label: series[0].axis || "" }],
+      axes: [{}, { label: series[0].axis || "", incrs: COUNT_STEPS }],
       series: [{}].concat(series),
       legend: { live: false },
     };
     if (extraScale) {
       options.scales.minutes = { range: (u, min, max) => [0, Math.max(1, max || 1)] };
-      options.axes.push({ scale: "minutes", side: 1, grid: { show: false }, label: "phút" });
+      options.axes.push({ scale: "minutes", side: 1, grid: { show: false }, label: "phút", incrs: COUNT_STEPS });
     }
     charts[id] = new uPlot(options, [xs].concat(values), box);
     box.dataset.drawn = String(xs.length);
