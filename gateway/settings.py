@@ -32,7 +32,7 @@ def _secret() -> str:
 
 
 class Settings(OcopSettings):
-    """Configuration of the gateway and its channels (field `x` is set by `OCOP_X` unless noted)."""
+    """Configuration of the gateway and its channels (each field is set by `OCOP_<FIELD>` unless noted)."""
 
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = _secret()

@@ -101,7 +101,7 @@ class OcopSettings(BaseSettings):
     @model_validator(mode="before")
     @classmethod
     def _blank_means_default(cls, values: Any) -> Any:
-        """Strip text values; a blank one (e.g. `OCOP_X=  `) means the default like an empty one."""
+        """Strip text values; a blank one (only spaces) means the default, like an empty one."""
         if not isinstance(values, dict):
             return values
         stripped = {key: value.strip() if isinstance(value, str) else value for key, value in values.items()}
