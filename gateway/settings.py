@@ -135,8 +135,8 @@ class Settings(OcopSettings):
 def load_env_file(path: Path = ENV_FILE) -> None:
     """Copy `.env` values into the process environment without overriding what is already set.
 
-    The whole process sees them, so modules with their own settings (the hotline details in
-    `knowledge_base.hotline`, the knowledge-base paths) are configured by the same file.
+    The settings classes read `.env` themselves; this is for code that hands a filtered copy of
+    `os.environ` to `Settings.from_env(environ)` (which reads only that mapping).
     """
     for key, value in read_env_file(path).items():
         os.environ.setdefault(key, value)
