@@ -3,7 +3,9 @@
 * `prune_message_log(log, days)`: the message log, the JSON-lines files (records by their time,
   rotated files by their last write) or the shared database's `message_log` table;
 * `prune_sqlite_tracker(path, days)`: Rasa's SQLite tracker store (`var/tracker.db`);
-* `prune_tracker_table(database, days)`: Rasa's `events` table in the shared PostgreSQL database.
+* `prune_tracker_table(database, days)`: Rasa's `events` table in the shared PostgreSQL database;
+* `gateway.staff.retention.prune_staff(database, days)`: feedback, answer log, self-assessment results,
+  audit log (`OCOP_STAFF_RETENTION_DAYS`), ended staff sessions and old login failures.
 
 A conversation is deleted whole once its latest event is older than the limit, so a producer who
 comes back keeps the conversation going. `prune_all` applies the settings (`OCOP_MESSAGE_LOG_RETENTION_DAYS`,
@@ -25,6 +27,7 @@ from sqlalchemy import inspect
 from gateway.database import Database, open_database
 from gateway.message_log import DatabaseMessageLog, MessageLog, open_message_log
 from gateway.settings import Settings, load_env_file
+from gateway.staff.retention import prune_staff
 
 logger = logging.getLogger(__name__)
 
@@ -78,7 +81,11 @@ def prune_all(settings: Settings, database: Database, log: MessageLog | Database
         if database.shared
         else prune_sqlite_tracker(settings.data_dir / "tracker.db", settings.tracker_retention_days)
     )
-    return {"messages": prune_message_log(log, settings.message_log_retention_days), "tracker_events": tracker}
+    return {
+        "messages": prune_message_log(log, settings.message_log_retention_days),
+        "tracker_events": tracker,
+        "staff_records": prune_staff(database, settings.staff_retention_days),
+    }
 
 
 async def retention_task(settings: Settings, database: Database, log: MessageLog | DatabaseMessageLog) -> None:

@@ -70,6 +70,8 @@ class Settings(OcopSettings):
     message_log_backups: int = Field(default=5, ge=0)
     message_log_retention_days: float = Field(default=365.0, ge=0)
     tracker_retention_days: float = Field(default=365.0, ge=0)
+    # Staff workspace records (feedback, answer log, self-assessment results, audit log; gateway/staff/retention.py).
+    staff_retention_days: float = Field(default=365.0, ge=0)
 
     @field_validator("rasa_url", "public_base_url", "telegram_api_url", "zalo_openapi_url", "zalo_oauth_url")
     @classmethod
