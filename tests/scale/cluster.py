@@ -42,6 +42,7 @@ class Cluster:
                 "OCOP_DATABASE_URL": self.database_url,
                 "OCOP_REDIS_URL": self.redis_url,
                 "OCOP_RASA_TOKEN": RASA_TOKEN,
+                "OCOP_RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",  # all the load comes from loopback through nginx
                 "TICKET_LOCK_LIFETIME": LOCK_LIFETIME,
                 "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             },
