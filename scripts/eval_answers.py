@@ -11,7 +11,6 @@ the knowledge base in-process instead (no NLU, no dialogue): for tuning retrieva
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -20,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from knowledge_base import answer_evaluation as ev  # noqa: E402
 from knowledge_base.answer import NOT_SURE  # noqa: E402
+from stack.settings import StackSettings  # noqa: E402
 
 ITEMS = ROOT / "tests" / "answers" / "questions.yml"
 
@@ -35,7 +35,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--items", type=Path, default=ITEMS)
     parser.add_argument("--split", choices=("all",) + ev.SPLITS, default="all")
-    parser.add_argument("--url", default=f"http://127.0.0.1:{os.environ.get('OCOP_GATEWAY_PORT') or 8000}")
+    parser.add_argument("--url", default=f"http://127.0.0.1:{StackSettings.from_env().gateway_port}")
     parser.add_argument("--misses", type=int, default=0, help="show this many replies that were not correct")
     parser.add_argument(
         "--direct",
