@@ -75,6 +75,7 @@ class Conversation:
         self.log = log
         self.max_message_chars = max_message_chars
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
+        self.handovers = None  # gateway.handover.service.Handovers: staff hand-over and data deletion
 
     def lock(self, sender: str) -> asyncio.Lock:
         """A lock per sender: hold it around reply + send so one user's turns stay in order."""
@@ -97,6 +98,9 @@ class Conversation:
             return self._local(sender, text, "too_long", too_long_reply(len(text), self.max_message_chars))
         if not has_words(text):
             return self._local(sender, text, "no_words", NO_WORDS_REPLY)
+        held = await self.handovers.holding(sender) if self.handovers else None
+        if held is not None:  # staff hold the conversation: the message goes to them, the bot stays silent
+            return await self.handovers.forward(held, sender, text)
         channel = sender.split(":", 1)[0]
         earlier = await self._earlier_turn(sender, message_id) if replay and message_id else None
         if earlier is not None:
@@ -110,6 +114,8 @@ class Conversation:
             logger.warning("Rasa unavailable for a %s message: %s", channel, error)
             return self._answered(sender, [], "rasa_unavailable")
         messages = to_bot_messages(raw)
+        if self.handovers:
+            messages = await self.handovers.after_turn(sender, text, raw, messages)
         if not messages and text.lower() in RESTART_COMMANDS:
             return self._answered(sender, [BotMessage(RESTART_REPLY)], "restart")
         return self._answered(sender, messages, "ok")

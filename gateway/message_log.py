@@ -95,6 +95,10 @@ class DatabaseMessageLog:
         """Delete the records written before `cutoff` (seconds since the epoch); how many went."""
         return self._db.run("DELETE FROM message_log WHERE ts < :cutoff", cutoff=cutoff)
 
+    def forget(self, sender: str) -> int:
+        """Delete every record of `sender` (a deletion request); how many went."""
+        return self._db.run("DELETE FROM message_log WHERE user_hash = :user", user=self.user_hash(sender))
+
 
 class MessageLog:
     """Appends message records to `<data_dir>/messages.jsonl`, keeping `backups` full files beside it."""
@@ -172,6 +176,20 @@ class MessageLog:
                 os.replace(self._rotated(number), self._rotated(number + 1))
         self._rotated(self.backups + 1).unlink(missing_ok=True)
 
+    def forget(self, sender: str) -> int:
+        """Rewrite the log's files without `sender`'s records (a deletion request); how many went."""
+        user = self.user_hash(sender)
+        dropped = 0
+        with self._lock:
+            for path in self.files():
+                with path.open(encoding="utf-8", errors="replace") as handle:
+                    lines = handle.readlines()
+                kept = [line for line in lines if _user_of(line) != user]
+                if len(kept) < len(lines):
+                    dropped += len(lines) - len(kept)
+                    _replace_private(path, "".join(kept))
+        return dropped
+
 
 def _written_at(line: str) -> float:
     """A JSON-lines record's time; infinity when it cannot be read (such a line is kept)."""
@@ -179,6 +197,15 @@ def _written_at(line: str) -> float:
         return float(json.loads(line)["ts"])
     except (ValueError, KeyError, TypeError):
         return math.inf
+
+
+def _user_of(line: str) -> str | None:
+    """A JSON-lines record's hashed user id; None when it cannot be read."""
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return None
+    return record.get("user") if isinstance(record, dict) else None
 
 
 def _replace_private(path: Path, text: str) -> None:

@@ -64,6 +64,22 @@ class RasaClient:
         bots = [e for e in events[users[-1] + 1 :] if isinstance(e, dict) and e.get("event") == "bot"]
         return [{**(e.get("data") if isinstance(e.get("data"), dict) else {}), "text": e.get("text")} for e in bots]
 
+    async def tracker_events(self, sender: str) -> list[dict]:
+        """The events of `sender`'s conversation (user and bot messages, actions, pauses)."""
+        try:
+            response = await self._http.get(f"/conversations/{quote(sender, safe=':')}/tracker", params=self._params)
+            response.raise_for_status()
+            events = response.json().get("events")
+        except (httpx.HTTPError, ValueError, AttributeError) as error:
+            raise RasaUnavailable(_describe(error)) from error
+        if not isinstance(events, list):
+            raise RasaUnavailable("the tracker has no event list")
+        return [e for e in events if isinstance(e, dict)]
+
+    async def add_events(self, sender: str, events: list[dict]) -> None:
+        """Append events to `sender`'s conversation, e.g. `{"event": "pause"}` or `{"event": "resume"}`."""
+        await self._post(f"/conversations/{quote(sender, safe=':')}/tracker/events", events)
+
     async def parse(self, text: str) -> dict:
         """NLU result for `text` (intent, entities, intent_ranking)."""
         result = await self._post("/model/parse", {"text": text})

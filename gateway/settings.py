@@ -73,6 +73,13 @@ class Settings(OcopSettings):
     # Staff workspace records (feedback, answer log, self-assessment results, audit log; gateway/staff/retention.py).
     staff_retention_days: float = Field(default=365.0, ge=0)
 
+    # Live hand-over to hotline staff (gateway/handover): office hours, timeout, expected wait.
+    handover_hours: str = "07:30-17:00"
+    handover_days: str = "1-5"
+    handover_timezone: str = "Asia/Ho_Chi_Minh"
+    handover_timeout_minutes: float = Field(default=60.0, gt=0)
+    handover_wait_minutes: float = Field(default=10.0, gt=0)
+
     @field_validator("rasa_url", "public_base_url", "telegram_api_url", "zalo_openapi_url", "zalo_oauth_url")
     @classmethod
     def _no_trailing_slash(cls, value: str) -> str:
@@ -120,6 +127,13 @@ class Settings(OcopSettings):
     @property
     def zalo_enabled(self) -> bool:
         return bool(self.zalo_app_id and self.zalo_oa_secret_key)
+
+    @model_validator(mode="after")
+    def _readable_office_hours(self) -> Settings:
+        from gateway.handover.hours import OfficeHours
+
+        OfficeHours.parse(self.handover_hours, self.handover_days, self.handover_timezone)
+        return self
 
     @property
     def zalo_token_path(self) -> Path:

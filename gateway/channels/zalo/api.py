@@ -32,6 +32,10 @@ class ZaloOA:
 
     async def send_text(self, user_id: str, text: str) -> bool:
         """Send `text` to `user_id`; True when Zalo accepted it."""
+        return await self.send_text_status(user_id, text) == 0
+
+    async def send_text_status(self, user_id: str, text: str) -> int | None:
+        """Send `text` to `user_id`; Zalo's error code (0: sent), None when no answer came from Zalo."""
         try:
             token = await self.tokens.current()
             result = await self._post(token, user_id, text)
@@ -40,18 +44,18 @@ class ZaloOA:
                 result = await self._post(token, user_id, text)
         except ZaloTokenError as error:
             logger.error("Zalo reply not sent: %s", error)
-            return False
+            return None
         except (httpx.HTTPError, ValueError) as error:
             logger.error("Zalo reply not sent: %s", type(error).__name__)
-            return False
+            return None
         code = result.get("error")
         if code == 0:
-            return True
+            return 0
         if code in WINDOW_ERRORS:
             logger.warning("Zalo reply not allowed (error %s: %s); not retried", code, WINDOW_ERRORS[code])
         else:
             logger.error("Zalo reply rejected: error %s %s", code, result.get("message", ""))
-        return False
+        return code if isinstance(code, int) else None
 
     async def _post(self, token: str, user_id: str, text: str) -> dict:
         response = await self._http.post(
