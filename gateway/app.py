@@ -18,7 +18,7 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from gateway import assist, http_guards, selfassess
+from gateway import assist, handover, http_guards, selfassess
 from gateway.channels import web
 from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.channels.telegram.channel import TelegramChannel
@@ -32,6 +32,7 @@ from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.rate_limit import RateLimiter
 from gateway.retention import retention_task
 from gateway.settings import Settings, load_env_file
+from gateway.staff import install as install_staff
 
 logger = logging.getLogger(__name__)
 
@@ -74,7 +75,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             inbox.start(handlers)
         pruning = asyncio.create_task(retention_task(settings, database, message_log))
         try:
-            yield
+            async with handover.timeouts(app.state.handovers):
+                yield
         finally:
             pruning.cancel()
             await inbox.stop(STOP_GRACE)
@@ -90,6 +92,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.rate_limiter = RateLimiter(
         settings.rate_limit_per_minute, settings.rate_limit_per_address_per_minute, settings.trusted_proxies
     )
+    handover.install(app, database, settings, conversation, rasa, zalo, telegram)  # staff hand-over, inbox
     http_guards.install(app)
 
     @app.get("/healthz")
@@ -125,6 +128,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.include_router(channel.router)
     app.include_router(assist.router)
     app.include_router(selfassess.router)
+    install_staff(app, database, settings)
     app.mount("/static", StaticFiles(directory=web.STATIC_DIR), name="static")
     return app
 

@@ -1,16 +1,23 @@
-"""Web chat: the page (`GET /`, `GET /chat`) and its JSON endpoint (`POST /api/chat`).
+"""Web chat: the page (`GET /`, `GET /chat`), its JSON endpoint (`POST /api/chat`) and its push stream.
 
 The browser keeps its sender id and the conversation in localStorage; the server keeps nothing
-but the Rasa tracker. Button presses send the button's payload as the message.
+but the Rasa tracker. Button presses send the button's payload as the message. While hotline staff
+hold the conversation (`live` in the chat response), `GET /api/chat/events?sender=<id>&after=<id>`
+streams their replies as Server-Sent Events, read from the shared store (so any gateway instance can
+serve it), and ends with an `end` event once the conversation is back with the assistant.
 """
 
 from __future__ import annotations
 
+import asyncio
+import json
+import time
 import uuid
+from collections.abc import AsyncIterator
 from pathlib import Path
 
-from fastapi import APIRouter, Request
-from fastapi.responses import FileResponse
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from gateway import rate_limit
@@ -19,6 +26,9 @@ from gateway.formatting import WEB_TEXT_LIMIT, split_text
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 SENDER_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
+
+PUSH_POLL_SECONDS = 1.0
+PUSH_STREAM_SECONDS = 300.0  # then the browser reconnects (EventSource does it by itself)
 
 router = APIRouter()
 
@@ -40,6 +50,7 @@ class ChatMessage(BaseModel):
 class ChatResponse(BaseModel):
     sender: str
     messages: list[ChatMessage]
+    live: bool = Field(default=False, description="hotline staff hold the conversation: open the push stream")
 
 
 @router.api_route("/", methods=["GET", "HEAD"], include_in_schema=False)
@@ -58,7 +69,41 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     sender = f"web:{sender_id}"
     async with conversation.lock(sender):
         replies = await conversation.reply(sender, body.message)
-    return ChatResponse(sender=sender_id, messages=[ChatMessage(**m.as_dict()) for m in _split(replies)])
+    live = await request.app.state.handovers.holding(sender) is not None
+    return ChatResponse(sender=sender_id, messages=[ChatMessage(**m.as_dict()) for m in _split(replies)], live=live)
+
+
+@router.get("/api/chat/events")
+async def chat_events(
+    request: Request,
+    sender: str = Query(pattern=SENDER_PATTERN),
+    after: int = Query(default=0, ge=0, description="the last pushed message id the browser has"),
+) -> StreamingResponse:
+    """Staff replies and hand-over notices for this browser, as they come (Server-Sent Events)."""
+    handovers = request.app.state.handovers
+    given = request.headers.get("last-event-id", "")
+    cursor = int(given) if given.isdigit() else after
+    full_sender = f"web:{sender}"
+
+    async def stream() -> AsyncIterator[str]:
+        nonlocal cursor
+        started = time.monotonic()
+        yield "retry: 2000\n\n"
+        ending = False
+        while time.monotonic() - started < PUSH_STREAM_SECONDS and not await request.is_disconnected():
+            held = await handovers.holding(full_sender)
+            for message in await asyncio.to_thread(handovers.store.pushed_to, full_sender, cursor):
+                cursor = message.id
+                yield f"id: {cursor}\nevent: message\ndata: {json.dumps({'id': cursor, 'text': message.text}, ensure_ascii=False)}\n\n"
+            if held is None and ending:  # one more round after the close, for its notice
+                yield "event: end\ndata: {}\n\n"
+                return
+            ending = held is None
+            await asyncio.sleep(PUSH_POLL_SECONDS)
+
+    return StreamingResponse(
+        stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
 
 
 def _split(messages: list[BotMessage]) -> list[BotMessage]:

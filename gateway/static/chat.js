@@ -1,5 +1,6 @@
 // Web chat of the OCOP advisor. All text goes into the page with textContent only (no HTML parsing).
 // The sender id and the conversation are kept in localStorage so a reload keeps the history.
+// While hotline staff hold the conversation, their replies arrive over an EventSource (/api/chat/events).
 (function () {
   "use strict";
 
@@ -32,6 +33,37 @@
   }
 
   var state = load();
+  var push = null;
+
+  function closePush() {
+    if (push) {
+      push.close();
+      push = null;
+    }
+  }
+
+  function openPush() {
+    if (push || !window.EventSource) {
+      return;
+    }
+    var url = "/api/chat/events?sender=" + encodeURIComponent(state.sender) + "&after=" + (state.pushed || 0);
+    push = new EventSource(url);
+    push.addEventListener("message", function (event) {
+      var data = JSON.parse(event.data);
+      if (data.id <= (state.pushed || 0)) {
+        return;
+      }
+      state.pushed = data.id;
+      state.history.push({ from: "bot", text: data.text, buttons: [] });
+      save();
+      render();
+    });
+    push.addEventListener("end", function () {
+      closePush();
+      state.live = false;
+      save();
+    });
+  }
 
   function save() {
     state.history = state.history.slice(-HISTORY_LIMIT);
@@ -99,6 +131,7 @@
       });
     }).then(function (data) {
       state.sender = data.sender || state.sender;
+      state.live = Boolean(data.live);
       data.messages.forEach(function (message) {
         state.history.push({ from: "bot", text: message.text, buttons: message.buttons || [] });
       });
@@ -109,6 +142,9 @@
       busy(false);
       save();
       render();
+      if (state.live) {
+        openPush();
+      }
       input.focus();
     });
   }
@@ -131,11 +167,15 @@
   });
 
   resetButton.addEventListener("click", function () {
+    closePush();
     state = { sender: newSender(), history: [] };
     send(GREETING_PAYLOAD, null);
   });
 
   render();
+  if (state.live) {
+    openPush();
+  }
   if (!state.history.length) {
     send(GREETING_PAYLOAD, null);
   }

@@ -1,0 +1,45 @@
+"""The Rasa actions of the hand-over and of data deletion (rasa-sdk, run as the action server runs them)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.handoff import ActionHandoff
+from actions.privacy import ActionDeleteMyData
+
+
+def tracker(events: list[dict]) -> Tracker:
+    return Tracker("zalo:1", {}, {"intent": {"name": "affirm"}, "text": "có"}, events, False, None, {}, "action_listen")
+
+
+def user(text: str) -> dict:
+    return {"event": "user", "text": text}
+
+
+def action(name: str) -> dict:
+    return {"event": "action", "name": name}
+
+
+def run(act, events: list[dict]) -> tuple[list[dict], list[dict]]:
+    dispatcher = CollectingDispatcher()
+    returned = asyncio.run(act.run(dispatcher, tracker(events), {}))
+    return dispatcher.messages, returned
+
+
+def test_handoff_pauses_the_conversation_and_asks_the_gateway_to_queue_it():
+    messages, events = run(ActionHandoff(), [user("gặp cán bộ")])
+    assert events == [{"event": "pause", "timestamp": None}]
+    assert messages[0]["custom"]["ocop"] == "handover" and messages[0]["custom"]["fallback"]
+
+
+def test_deletion_only_right_after_the_confirmation_question():
+    asked = [user("xóa dữ liệu của tôi"), action("utter_confirm_delete_data"), action("action_listen"), user("có")]
+    messages, _ = run(ActionDeleteMyData(), asked)
+    assert messages == [{**messages[0], "custom": {"ocop": "erase"}}]
+
+    later = [*asked[:3], user("hồ sơ gồm gì"), action("action_answer_question"), action("action_listen"), user("có")]
+    messages, _ = run(ActionDeleteMyData(), later)
+    assert messages[0]["response"] == "utter_confirm_delete_data" and not messages[0].get("custom")
