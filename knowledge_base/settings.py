@@ -11,9 +11,11 @@ tests agree on where documents and the index live whatever their working directo
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -159,14 +161,11 @@ class KBSettings:
 
     @classmethod
     def from_env(cls) -> KBSettings:
-        return KnowledgeSettings.from_env().kb
+        return load().kb
 
 
 class KnowledgeSettings(OcopSettings):
-    """Settings of the knowledge base and of the action server that uses it.
-
-    Read afresh on each call of `load()`, so a process (and a test) sees what its environment says now.
-    """
+    """Settings of the knowledge base and of the action server that uses it (see `load()`)."""
 
     kb_documents_dir: Path = REPO_ROOT / "knowledge_base" / "documents"
     kb_index_dir: Path = REPO_ROOT / "var" / "kb_index"
@@ -200,7 +199,24 @@ class KnowledgeSettings(OcopSettings):
 
 
 def load() -> KnowledgeSettings:
-    """The knowledge-base and action-server settings as the environment and `.env` give them now."""
+    """The knowledge-base and action-server settings as the environment and `.env` give them now.
+
+    Built again only when an `OCOP_*` variable or the `.env` file changed (about 1 ms per build, and the
+    answer path asks for the threshold and the hotline on every question).
+    """
+    env_file = Path(KnowledgeSettings.model_config["env_file"])
+    try:
+        stat = env_file.stat()
+        stamp: tuple[int, int] | None = (stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        stamp = None
+    variables = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(ENV_PREFIX)))
+    return _load(str(env_file), stamp, variables)
+
+
+@lru_cache(maxsize=8)
+def _load(env_file: str, stamp: tuple[int, int] | None, variables: tuple[tuple[str, str], ...]) -> KnowledgeSettings:
+    # The arguments are the cache key: what the settings are built from.
     return KnowledgeSettings.from_env()
 
 

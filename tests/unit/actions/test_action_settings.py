@@ -61,3 +61,12 @@ def test_the_real_environment_wins_over_dotenv(dotenv, monkeypatch):
     dotenv.write_text("OCOP_PUBLIC_BASE_URL=https://from-file.example.vn\n", encoding="utf-8")
     monkeypatch.setenv("OCOP_PUBLIC_BASE_URL", "https://from-env.example.vn")
     assert full_sheet_link(1) == "https://from-env.example.vn/tu-danh-gia?bo=1"
+
+
+def test_a_changed_dotenv_or_environment_is_seen_by_the_next_question(dotenv, monkeypatch):
+    dotenv.write_text("OCOP_KB_MIN_CONFIDENCE=0.5\n", encoding="utf-8")
+    assert confidence_threshold() == 0.5
+    dotenv.write_text("OCOP_KB_MIN_CONFIDENCE=0.75\n", encoding="utf-8")
+    assert confidence_threshold() == 0.75
+    monkeypatch.setenv("OCOP_KB_MIN_CONFIDENCE", "0.6")
+    assert confidence_threshold() == 0.6
