@@ -19,7 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError, model_validator
+from pydantic import Field, ValidationError, model_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
@@ -182,7 +182,7 @@ class KnowledgeSettings(OcopSettings):
     # Public address of the gateway, for the links the actions send (the full self-assessment sheet).
     public_base_url: str = ""
     # Key protecting the hotline assistant; empty means loopback clients only.
-    assist_api_key: str = ""
+    assist_api_key: str = Field(default="", repr=False)
 
     @model_validator(mode="after")
     def _resolve(self) -> KnowledgeSettings:

@@ -70,3 +70,9 @@ def test_a_changed_dotenv_or_environment_is_seen_by_the_next_question(dotenv, mo
     assert confidence_threshold() == 0.75
     monkeypatch.setenv("OCOP_KB_MIN_CONFIDENCE", "0.6")
     assert confidence_threshold() == 0.6
+
+
+def test_the_assistant_key_is_kept_out_of_repr(dotenv):
+    dotenv.write_text("OCOP_ASSIST_API_KEY=k-very-secret\n", encoding="utf-8")
+    settings = KnowledgeSettings.from_env()
+    assert settings.assist_api_key == "k-very-secret" and "k-very-secret" not in repr(settings)
