@@ -120,7 +120,9 @@ class Handovers:
             return messages + await self.start(sender, "asked", paused=True)
         if is_refusal(messages):
             if await self._db(self.store.refused, sender) >= REFUSALS_IN_A_ROW:
-                return messages + await self.start(sender, "refusals", paused=False, question=text)
+                # the refusal's buttons (hotline, rephrase) would only reach the staff now
+                answered = [BotMessage(m.text) for m in messages]
+                return answered + await self.start(sender, "refusals", paused=False, question=text)
         elif messages:
             await self._db(self.store.answered, sender)
         return messages
