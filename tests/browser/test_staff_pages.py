@@ -7,8 +7,6 @@ Needs Debian's `chromium` and `chromium-driver`, and uPlot installed by `make in
 from __future__ import annotations
 
 import datetime
-import shutil
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,17 +18,9 @@ from gateway.staff.pages import VIETNAM
 from gateway.staff.records import Records
 from tests.fakes.server import ServerThread
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-CHROMEDRIVER = shutil.which("chromedriver")
 UPLOT = Path(__file__).resolve().parents[2] / "gateway/static/vendor/node_modules/uplot/dist/uPlot.iife.min.js"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not (CHROMIUM and CHROMEDRIVER),
-        reason="headless browser test needs chromium and chromedriver (apt-get install -y chromium chromium-driver)",
-    ),
-]
+pytestmark = pytest.mark.browser  # the driver fixture (tests/browser/conftest.py) skips without Chromium
 
 WAIT = 15
 PASSWORD = "mat-khau-can-bo-2026"
@@ -55,38 +45,6 @@ def server(tmp_path_factory) -> Iterator[ServerThread]:
     records.selfassessment("zalo:4", "Bộ 4: Mật ong", 3, 70)
     with ServerThread(app) as running:
         yield running
-
-
-@pytest.fixture(scope="module")
-def driver() -> Iterator:
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    profile = tempfile.mkdtemp(prefix="staff-chrome-")
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for arg in (
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        f"--user-data-dir={profile}",
-        "--window-size=390,844",
-    ):
-        options.add_argument(arg)
-    browser = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    # A phone's screen: headless Chromium keeps windows at least 500 px wide, the emulation does not.
-    browser.execute_cdp_cmd(
-        "Emulation.setDeviceMetricsOverride", {"width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": True}
-    )
-    try:
-        yield browser
-    finally:
-        browser.quit()
-        shutil.rmtree(profile, ignore_errors=True)
 
 
 def wait_for(driver, condition, message):
