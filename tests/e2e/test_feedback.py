@@ -1,0 +1,58 @@
+"""End to end: the "Hữu ích / Chưa đúng" buttons under a knowledge-base answer, through the real Rasa server
+and action server; the verdict lands in the gateway's store with the question, the answer id and the citation."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+import httpx
+import pytest
+
+from gateway.database import open_database
+
+pytestmark = pytest.mark.e2e
+
+
+def say(stack, sender: str, text: str) -> list[dict]:
+    response = httpx.post(
+        f"{stack.config.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+    )
+    response.raise_for_status()
+    return response.json()
+
+
+def buttons_of(replies: list[dict]) -> dict[str, str]:
+    return {button["title"]: button["payload"] for reply in replies for button in reply.get("buttons", [])}
+
+
+def test_wrong_answer_feedback_is_stored_and_offers_the_hotline_or_a_rephrase(stack):
+    sender = f"zalo:{uuid.uuid4().hex[:8]}"
+    question = "hồ sơ đăng ký OCOP gồm những giấy tờ gì"
+    buttons = buttons_of(say(stack, sender, question))
+    assert buttons["Hữu ích"].startswith("/feedback_helpful{")
+    unhelpful = buttons["Chưa đúng"]
+    answer_id = json.loads(unhelpful[len("/feedback_unhelpful") :])["answer_id"]
+
+    replies = say(stack, sender, unhelpful)
+    assert "chưa đúng ý bạn" in replies[0]["text"]
+    offered = buttons_of(replies)
+    assert offered["Gặp cán bộ hỗ trợ"] == "/human_handoff"
+    assert "viết lại câu hỏi" in say(stack, sender, offered["Hỏi lại cách khác"])[0]["text"]
+
+    database = open_database("", stack.config.data_dir)
+    try:
+        rows = database.rows("SELECT channel, verdict, question, answer_id, citation FROM feedback")
+        answers = database.rows("SELECT outcome, question FROM answer_log WHERE answer_id = :a", a=answer_id)
+    finally:
+        database.close()
+    [(channel, verdict, stored_question, stored_id, citation)] = rows
+    assert (channel, verdict, stored_question, stored_id) == ("zalo", "unhelpful", question, answer_id)
+    assert "QĐ" in citation
+    assert ("answered", question) in answers
+
+
+def test_helpful_feedback_is_thanked(stack):
+    sender = f"telegram:{uuid.uuid4().hex[:8]}"
+    helpful = buttons_of(say(stack, sender, "sản phẩm OCOP có mấy hạng sao"))["Hữu ích"]
+    assert "Cảm ơn bạn đã đánh giá" in say(stack, sender, helpful)[0]["text"]
