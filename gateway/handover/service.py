@@ -37,6 +37,9 @@ ERASE_MARKER = "erase"
 REFUSALS_IN_A_ROW = 2
 CONTEXT_MESSAGES = 30
 WAIT_SAMPLES = 3
+# Resuming also records the listen that the pause cut off (the pausing turn ended without it), so the
+# policies see an ordinary conversation waiting for the user's next message.
+RESUME_EVENTS = [{"event": "resume"}, {"event": "action", "name": "action_listen"}]
 # Zalo lets an OA answer for free within 48 hours of the user's last message.
 REPLY_WINDOWS = {"zalo": 48 * 3600.0}
 # Reasons a hand-over ends, and what the producer is told.
@@ -236,7 +239,7 @@ class Handovers:
         """Give the conversation back to the assistant (`how`: returned, closed, timeout) and tell the producer."""
         handover = await self._active(handover_id)
         try:
-            await self.rasa.add_events(handover.sender, [{"event": "resume"}])
+            await self.rasa.add_events(handover.sender, RESUME_EVENTS)
         except RasaUnavailable as error:
             raise HandoverError(
                 "Chưa trả được cuộc trò chuyện cho trợ lý: máy chủ Rasa không phản hồi. Vui lòng thử lại sau."
