@@ -2,13 +2,15 @@
 
 A producer on Zalo asks for a person; the operator signs in, sees the conversation and the producer's next
 message arrive live (SSE), gets the assistant's cited draft, sends a reply that reaches the fake Zalo API,
-and hands the conversation back, which the producer is told.
+and hands the conversation back, which the producer is told. A web chat producer sees the staff reply
+appear without a reload.
 """
 
 from __future__ import annotations
 
 import time
 
+import httpx
 import pytest
 
 from gateway.handover.service import FINISHED
@@ -16,7 +18,8 @@ from tests.fakes.fake_rasa_handover import PausingFakeRasa
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY
 from tests.fakes.fixtures import run_gateway, serve
 from tests.unit.handover.conftest import ALWAYS_OPEN, zalo_says
-from tests.unit.staff.conftest import PASSWORD
+from tests.unit.handover.test_handover_gateway import post, queue
+from tests.unit.staff.conftest import PASSWORD, login
 
 pytestmark = pytest.mark.browser
 
@@ -99,3 +102,23 @@ def test_operator_answers_a_zalo_producer_from_the_inbox_and_hands_back(gateway,
     wait_for(driver, lambda d: "Đã đóng" in d.find_element("id", "conv-title").text, "the page did not show it closed")
     actions = [e["action"] for e in gateway.app.state.staff.audit_entries()]
     assert "handover.reply" in actions and "handover.return" in actions
+
+
+def test_web_chat_shows_the_staff_reply_without_a_reload(gateway, driver):
+    driver.get(f"{gateway.url}/chat")
+    wait_for(driver, lambda d: d.find_elements("css selector", "#log .msg.bot"), "no greeting")
+    driver.find_element("id", "message").send_keys("cho tôi gặp cán bộ\n")
+    wait_for(driver, lambda d: "Cán bộ sẽ trả lời bạn ngay tại đây" in d.find_element("id", "log").text, "no notice")
+    with httpx.Client(base_url=gateway.url, headers={"accept": "text/html"}, timeout=10) as operator:
+        assert login(operator, "can-bo-mai").status_code == 303
+        page = operator.get("/staff/inbox").text
+        operator.csrf = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
+        operator.headers["accept"] = "application/json"
+        (conversation,) = queue(operator)
+        assert post(operator, f"/staff/api/inbox/{conversation['id']}/reply", text=STAFF_REPLY).status_code == 200
+        wait_for(driver, lambda d: STAFF_REPLY in d.find_element("id", "log").text, "the staff reply was not pushed")
+        assert post(operator, f"/staff/api/inbox/{conversation['id']}/return").status_code == 200
+    wait_for(driver, lambda d: FINISHED["returned"] in d.find_element("id", "log").text, "no hand-back notice")
+    driver.refresh()
+    wait_for(driver, lambda d: STAFF_REPLY in d.find_element("id", "log").text, "the reply is not kept after a reload")
+    assert driver.find_element("id", "log").text.count(STAFF_REPLY) == 1
