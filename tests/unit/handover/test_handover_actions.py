@@ -11,8 +11,9 @@ from actions.handoff import ActionHandoff
 from actions.privacy import ActionDeleteMyData
 
 
-def tracker(events: list[dict]) -> Tracker:
-    return Tracker("zalo:1", {}, {"intent": {"name": "affirm"}, "text": "có"}, events, False, None, {}, "action_listen")
+def tracker(events: list[dict], active_loop: dict | None = None) -> Tracker:
+    latest = {"intent": {"name": "affirm"}, "text": "có"}
+    return Tracker("zalo:1", {}, latest, events, False, None, active_loop or {}, "action_listen")
 
 
 def user(text: str) -> dict:
@@ -23,9 +24,9 @@ def action(name: str) -> dict:
     return {"event": "action", "name": name}
 
 
-def run(act, events: list[dict]) -> tuple[list[dict], list[dict]]:
+def run(act, events: list[dict], active_loop: dict | None = None) -> tuple[list[dict], list[dict]]:
     dispatcher = CollectingDispatcher()
-    returned = asyncio.run(act.run(dispatcher, tracker(events), {}))
+    returned = asyncio.run(act.run(dispatcher, tracker(events, active_loop), {}))
     return dispatcher.messages, returned
 
 
@@ -33,6 +34,12 @@ def test_handoff_pauses_the_conversation_and_asks_the_gateway_to_queue_it():
     messages, events = run(ActionHandoff(), [user("gặp cán bộ")])
     assert events == [{"event": "pause", "timestamp": None}]
     assert messages[0]["custom"]["ocop"] == "handover" and messages[0]["custom"]["fallback"]
+
+
+def test_handoff_inside_a_form_ends_the_form_before_pausing():
+    _, events = run(ActionHandoff(), [user("tôi muốn gặp cán bộ")], {"name": "self_assessment_form"})
+    assert [e["event"] for e in events] == ["active_loop", "slot", "pause"]
+    assert events[0]["name"] is None and events[1] == {**events[1], "name": "requested_slot", "value": None}
 
 
 def test_deletion_only_right_after_the_confirmation_question():
