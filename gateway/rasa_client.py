@@ -1,6 +1,6 @@
 """Client of the Rasa server: the REST channel for conversations, the NLU parse endpoint, the tracker.
 
-`send()`, `parse()` and `replies_to()` (the answer of a turn already in the tracker) raise
+`send()`, `parse()`, `tracker_events()` and `replies_to()` (the answer of a turn already in the tracker) raise
 `RasaUnavailable` for every failure the caller should answer with an apology (connection refused,
 timeout, HTTP error, a body that is not the expected JSON), so the channels have one error to handle.
 """
@@ -47,21 +47,14 @@ class RasaClient:
         None when the conversation's last user message carries another id (the turn did not run).
         The messages come from the tracker's `bot` events, in the shape the REST channel returns.
         """
-        try:
-            response = await self._http.get(f"/conversations/{quote(sender, safe=':')}/tracker", params=self._params)
-            response.raise_for_status()
-            events = response.json().get("events")
-        except (httpx.HTTPError, ValueError, AttributeError) as error:
-            raise RasaUnavailable(_describe(error)) from error
-        if not isinstance(events, list):
-            raise RasaUnavailable("the tracker has no event list")
-        users = [i for i, event in enumerate(events) if isinstance(event, dict) and event.get("event") == "user"]
+        events = await self.tracker_events(sender)
+        users = [i for i, event in enumerate(events) if event.get("event") == "user"]
         if not users:
             return None
         metadata = events[users[-1]].get("metadata")
         if not isinstance(metadata, dict) or metadata.get("message_id") != message_id:
             return None
-        bots = [e for e in events[users[-1] + 1 :] if isinstance(e, dict) and e.get("event") == "bot"]
+        bots = [e for e in events[users[-1] + 1 :] if e.get("event") == "bot"]
         return [{**(e.get("data") if isinstance(e.get("data"), dict) else {}), "text": e.get("text")} for e in bots]
 
     async def tracker_events(self, sender: str) -> list[dict]:
