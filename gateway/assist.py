@@ -4,7 +4,8 @@
 - ``POST /api/assist`` ``{"question": "..."}`` returns the passages, intent and draft answer as JSON.
 
 Access: when ``OCOP_ASSIST_API_KEY`` is set, the API requires it in the ``X-API-Key`` header (401
-otherwise); when it is not set, the API answers loopback clients only (403 for others), so the
+otherwise); when it is not set, the API answers loopback clients only (403 for others; both carry a
+Vietnamese `error` beside the English `detail`, like every refusal of the gateway), so the
 assistant works without login on the machine itself and is never exposed by accident. A request
 carrying a forwarding header (``X-Forwarded-For``, ``X-Real-IP``, ``Forwarded``) came through a proxy,
 so it is not local whatever its address: without a key it gets 403. The gateway refuses to start with
@@ -22,9 +23,9 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse
+from fastapi.responses import FileResponse, JSONResponse
 from pydantic import BaseModel, Field
 
 from gateway import rate_limit
@@ -64,18 +65,26 @@ def require_key_when_public(public_base_url: str) -> None:
         )
 
 
-def _authorize(request: Request) -> None:
+def _refusal(status: int, vietnamese: str, english: str) -> JSONResponse:
+    return JSONResponse({"error": vietnamese, "detail": english}, status_code=status)
+
+
+def _authorize(request: Request) -> JSONResponse | None:
+    """The 401 or 403 for a request the assistant may not answer, or None when it may."""
     key = assist_api_key()
     if key:
         given = request.headers.get("x-api-key", "")
         if not hmac.compare_digest(given.encode(), key.encode()):
-            raise HTTPException(401, detail="Thiếu hoặc sai khóa truy cập (X-API-Key).")
+            return _refusal(401, "Thiếu hoặc sai khóa truy cập (X-API-Key).", "missing or wrong X-API-Key")
     elif any(name in request.headers for name in FORWARDING_HEADERS) or not _is_loopback(
         request.client.host if request.client else None
     ):
-        raise HTTPException(
-            403, detail="Trợ lý chỉ mở trên máy chủ nội bộ; hãy đặt OCOP_ASSIST_API_KEY để truy cập từ xa."
+        return _refusal(
+            403,
+            "Trợ lý chỉ mở trên máy chủ nội bộ; hãy đặt OCOP_ASSIST_API_KEY để truy cập từ xa.",
+            "loopback clients only without OCOP_ASSIST_API_KEY",
         )
+    return None
 
 
 async def _detect_intent(request: Request, question: str) -> dict:
@@ -105,8 +114,7 @@ async def assist_page() -> FileResponse:
 
 @router.post("/api/assist")
 async def assist(body: AssistRequest, request: Request) -> dict:
-    _authorize(request)
-    if refused := rate_limit.refuse(request, "assist"):
+    if refused := _authorize(request) or rate_limit.refuse(request, "assist"):
         return refused
     return await assist_answer(request, body.question.strip())
 

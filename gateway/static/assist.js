@@ -50,6 +50,19 @@
     result.hidden = false;
   }
 
+  // The gateway's own Vietnamese reason (`error`) for a refused request, else a generic one with the status.
+  async function refusal(response) {
+    try {
+      const body = await response.json();
+      if (body && typeof body.error === "string" && body.error) return body.error;
+    } catch (error) {
+      // not JSON (a proxy's error page): fall through to the generic text
+    }
+    return response.status >= 500
+      ? "Lỗi máy chủ (" + response.status + "). Vui lòng thử lại."
+      : "Yêu cầu không được chấp nhận (" + response.status + ").";
+  }
+
   form.addEventListener("submit", async function (event) {
     event.preventDefault();
     const text = question.value.trim();
@@ -61,9 +74,7 @@
       const headers = { "Content-Type": "application/json" };
       if (apiKey.value) headers["X-API-Key"] = apiKey.value;
       const response = await fetch("/api/assist", { method: "POST", headers: headers, body: JSON.stringify({ question: text }) });
-      if (response.status === 401) { status.textContent = "Sai hoặc thiếu khóa truy cập."; return; }
-      if (response.status === 403) { status.textContent = "Máy chủ chỉ cho phép truy cập nội bộ hoặc bằng khóa truy cập."; return; }
-      if (!response.ok) { status.textContent = "Lỗi máy chủ (" + response.status + "). Vui lòng thử lại."; return; }
+      if (!response.ok) { status.textContent = await refusal(response); return; }
       render(await response.json());
       status.textContent = "";
     } catch (error) {

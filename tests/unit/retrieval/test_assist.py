@@ -96,6 +96,20 @@ def test_api_key_required_when_set(monkeypatch):
     assert client.post("/api/assist", json={"question": "hồ sơ"}, headers={"X-API-Key": "s3cret"}).status_code == 200
 
 
+def test_refusals_carry_a_vietnamese_error_like_every_endpoint(monkeypatch):
+    """The page shows the server's `error`; a program reads the English `detail`."""
+    forbidden = make_client(client=("203.0.113.7", 4000)).post("/api/assist", json={"question": "hồ sơ"})
+    assert forbidden.status_code == 403
+    assert forbidden.json()["error"].startswith("Trợ lý chỉ mở trên máy chủ nội bộ")
+    monkeypatch.setenv("OCOP_ASSIST_API_KEY", "s3cret")
+    wrong = make_client().post("/api/assist", json={"question": "hồ sơ"}, headers={"X-API-Key": "sai"})
+    assert wrong.status_code == 401
+    assert wrong.json() == {
+        "error": "Thiếu hoặc sai khóa truy cập (X-API-Key).",
+        "detail": "missing or wrong X-API-Key",
+    }
+
+
 def test_without_key_only_loopback_is_served():
     assert make_client(client=("203.0.113.7", 4000)).post("/api/assist", json={"question": "hồ sơ"}).status_code == 403
     assert make_client(client=("::1", 4000)).post("/api/assist", json={"question": "hồ sơ"}).status_code == 200
