@@ -2,7 +2,7 @@
 
 `action_delete_my_data` sends the `{"ocop": "erase"}` marker once the producer has confirmed; after that
 turn (when Rasa has saved its tracker) the gateway deletes the sender's conversation in Rasa's tracker
-store (its `events` rows: `<OCOP_DATA_DIR>/tracker.db`, or the shared PostgreSQL database), the
+store (its `events` rows: `OCOP_TRACKER_DB`, default `<OCOP_DATA_DIR>/tracker.db`, or the shared PostgreSQL database), the
 message log records under the sender's hashed id, the chat feedback, answer records and self-assessment
 results, and the hand-overs with their transcripts. The producer is then told it is done (that reply,
 under the hashed id, is the only record left).

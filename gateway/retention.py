@@ -2,7 +2,7 @@
 
 * `prune_message_log(log, days)`: the message log, the JSON-lines files (records by their time,
   rotated files by their last write) or the shared database's `message_log` table;
-* `prune_sqlite_tracker(path, days)`: Rasa's SQLite tracker store (`var/tracker.db`);
+* `prune_sqlite_tracker(path, days)`: Rasa's SQLite tracker store (`OCOP_TRACKER_DB`, default `var/tracker.db`);
 * `prune_tracker_table(database, days)`: Rasa's `events` table in the shared PostgreSQL database;
 * `gateway.staff.retention.prune_staff(database, days)`: feedback, answer log, self-assessment results,
   audit log (`OCOP_STAFF_RETENTION_DAYS`), ended staff sessions and old login failures.
@@ -79,7 +79,7 @@ def prune_all(settings: Settings, database: Database, log: MessageLog | Database
     tracker = (
         prune_tracker_table(database, settings.tracker_retention_days)
         if database.shared
-        else prune_sqlite_tracker(settings.data_dir / "tracker.db", settings.tracker_retention_days)
+        else prune_sqlite_tracker(settings.tracker_path, settings.tracker_retention_days)
     )
     return {
         "messages": prune_message_log(log, settings.message_log_retention_days),

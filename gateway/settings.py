@@ -70,6 +70,8 @@ class Settings(OcopSettings):
     message_log_backups: int = Field(default=5, ge=0)
     message_log_retention_days: float = Field(default=365.0, ge=0)
     tracker_retention_days: float = Field(default=365.0, ge=0)
+    # Rasa's SQLite tracker store (endpoints.yml), pruned and erased by the gateway; empty: data_dir/tracker.db.
+    tracker_db: Path | None = None
     # Staff workspace records (feedback, answer log, self-assessment results, audit log; gateway/staff/retention.py).
     staff_retention_days: float = Field(default=365.0, ge=0)
 
@@ -85,7 +87,7 @@ class Settings(OcopSettings):
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @field_validator("data_dir", "zalo_token_store")
+    @field_validator("data_dir", "zalo_token_store", "tracker_db")
     @classmethod
     def _from_repo_root(cls, value: Path | None) -> Path | None:
         return resolve_path(value) if value is not None else None
@@ -134,6 +136,11 @@ class Settings(OcopSettings):
 
         OfficeHours.parse(self.handover_hours, self.handover_days, self.handover_timezone)
         return self
+
+    @property
+    def tracker_path(self) -> Path:
+        """Rasa's SQLite tracker store: `OCOP_TRACKER_DB`, else `tracker.db` in the data directory."""
+        return self.tracker_db or self.data_dir / "tracker.db"
 
     @property
     def zalo_token_path(self) -> Path:

@@ -28,7 +28,7 @@ def install(app: FastAPI, database, settings, conversation, rasa, zalo=None, tel
 
     store = HandoverStore(database)
     handovers = Handovers(store, rasa, config_of(settings), conversation.log)
-    handovers.eraser = Eraser(database, store, conversation.log, settings.data_dir / "tracker.db")
+    handovers.eraser = Eraser(database, store, conversation.log, settings.tracker_path)
     handovers.register("web", delivery.web)
     if zalo:
         handovers.register("zalo", delivery.zalo(zalo.oa))

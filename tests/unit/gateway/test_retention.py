@@ -104,3 +104,25 @@ def test_the_command_prunes_once_and_says_what_went(tmp_path):
     )
     assert "2 tracker events of conversations idle over 30 days" in result.stdout
     assert senders(tmp_path / "tracker.db") == {"web:new": 1}
+
+
+def test_a_configured_tracker_path_is_the_one_pruned(tmp_path):
+    """`OCOP_TRACKER_DB` outside the data directory (Rasa's store on another disk) is still pruned."""
+    data_dir, elsewhere = tmp_path / "var", tmp_path / "rasa" / "conversations.db"
+    data_dir.mkdir()
+    elsewhere.parent.mkdir()
+    tracker_db(elsewhere, {"web:idle": [40, 35], "web:new": [1]})
+    tracker_db(data_dir / "tracker.db", {"web:stray": [40]})
+    env = {
+        **os.environ,
+        "OCOP_DATA_DIR": str(data_dir),
+        "OCOP_TRACKER_DB": str(elsewhere),
+        "OCOP_TRACKER_RETENTION_DAYS": "30",
+        "OCOP_DATABASE_URL": "",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "gateway.retention"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    assert "2 tracker events" in result.stdout
+    assert senders(elsewhere) == {"web:new": 1}
+    assert senders(data_dir / "tracker.db") == {"web:stray": 1}  # not the configured store: untouched
