@@ -10,6 +10,7 @@ outlive their leader holding the port). A port already in use before a start is 
 holds it, and a service is only ready once the listener on its port belongs to its own process group.
 `Stack.supervise()` restarts a child that died, with backoff, while the others keep running. Child output
 goes through the launcher into size-capped log files (`LOG_MAX_BYTES` x `LOG_BACKUPS` + the current one).
+Children run with umask `CHILD_UMASK` (077), so what they create is owner-only (files 0600, folders 0700).
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 HOST = "127.0.0.1"
 LOG_MAX_BYTES = 10 * 1024 * 1024
 LOG_BACKUPS = 3
+# Every file a child creates (Rasa's tracker.db, the gateway's state under var/) is readable by its owner only.
+CHILD_UMASK = 0o077
 
 
 def free_port() -> int:
@@ -198,7 +201,7 @@ class Service:
                 f"{describe_pids(listener_pids(self.port))}. Is an earlier `make run` still running, "
                 "or did one leave a process behind? Stop it, or choose another port."
             )
-        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self.log_path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         log = RotatingLog(self.log_path, self.log_max_bytes, self.log_backups)
         try:
             self.process = subprocess.Popen(
@@ -209,6 +212,7 @@ class Service:
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
                 start_new_session=True,  # its own process group, stopped as a whole
+                umask=CHILD_UMASK,
             )
         except BaseException:
             log.close()
@@ -429,7 +433,7 @@ class Stack:
         self._recovering: set[int] = set()
 
     def __enter__(self) -> Stack:
-        self.config.data_dir.mkdir(parents=True, exist_ok=True)
+        self.config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         try:
             for service in self.services:
                 print(f"  starting {service.name} ...", file=sys.stderr, flush=True)

@@ -175,3 +175,24 @@ def test_each_launch_has_its_own_rasa_token_for_rasa_and_the_gateway(monkeypatch
     monkeypatch.setenv("OCOP_RASA_TOKEN", "from-env")
     assert StackConfig(model=Path("m.tar.gz")).rasa_token == "from-env"
     assert StackConfig(model=Path("m.tar.gz"), extra_env={"OCOP_RASA_TOKEN": "extra"}).rasa_token == "extra"
+
+
+def test_files_a_child_creates_are_readable_by_their_owner_only(tmp_path):
+    """Rasa creates tracker.db and the gateway its state under var/ with the default mode: umask 077 makes it 0600."""
+    port = free_port()
+    script = "import os, sys; os.mkdir(sys.argv[1] + '/state'); open(sys.argv[1] + '/state/tracker.db', 'w').close()"
+    service = Service(
+        name="writer",
+        command=[sys.executable, "-c", script, str(tmp_path)],
+        ready_url=f"http://127.0.0.1:{port}/health",
+        log_path=tmp_path / "logs" / "writer.log",
+    )
+    previous = os.umask(0o022)  # the usual login umask: without the launcher's own, files come out 0644
+    try:
+        service.start()
+        assert service.process.wait(timeout=10) == 0
+    finally:
+        os.umask(previous)
+        service.stop()
+    assert oct((tmp_path / "state" / "tracker.db").stat().st_mode & 0o777) == "0o600"
+    assert oct((tmp_path / "state").stat().st_mode & 0o777) == "0o700"
