@@ -31,7 +31,7 @@ from gateway.message_log import make_private, open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.rate_limit import RateLimiter
 from gateway.retention import retention_task
-from gateway.settings import Settings, load_env_file
+from gateway.settings import Settings
 from gateway.staff import install as install_staff
 
 logger = logging.getLogger(__name__)
@@ -137,6 +137,5 @@ def __getattr__(name: str) -> FastAPI:
     """`gateway.app.app`, built from the environment on first access (so importing has no side effects)."""
     if name != "app":
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    load_env_file()
     globals()["app"] = built = create_app(Settings.from_env())
     return built

@@ -26,7 +26,7 @@ from sqlalchemy import inspect
 
 from gateway.database import Database, open_database
 from gateway.message_log import DatabaseMessageLog, MessageLog, open_message_log
-from gateway.settings import Settings, load_env_file
+from gateway.settings import Settings
 from gateway.staff.retention import prune_staff
 
 logger = logging.getLogger(__name__)
@@ -102,7 +102,6 @@ async def retention_task(settings: Settings, database: Database, log: MessageLog
 
 def main() -> int:
     """`python -m gateway.retention`: prune once with the settings of `.env` and the environment."""
-    load_env_file()
     settings = Settings.from_env()
     database = open_database(settings.database_url, settings.data_dir)
     try:

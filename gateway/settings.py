@@ -9,7 +9,6 @@ with a `SettingsError` naming the variable. Secrets are kept out of `repr()` and
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,7 +16,6 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 
 from gateway.rate_limit import DEFAULT_TRUSTED_PROXIES, parse_networks
-from knowledge_base.envfile import ENV_FILE, read_env_file
 from knowledge_base.settings import REPO_ROOT, OcopSettings, SettingsError, resolve_path
 
 __all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
@@ -153,13 +151,3 @@ class Settings(OcopSettings):
         ]
         password = urlsplit(self.database_url).password if self.database_url else None
         return values + [password] if password else values
-
-
-def load_env_file(path: Path = ENV_FILE) -> None:
-    """Copy `.env` values into the process environment without overriding what is already set.
-
-    The settings classes read `.env` themselves; this is for code that hands a filtered copy of
-    `os.environ` to `Settings.from_env(environ)` (which reads only that mapping).
-    """
-    for key, value in read_env_file(path).items():
-        os.environ.setdefault(key, value)

@@ -14,7 +14,7 @@ import sys
 from sqlalchemy import text
 
 from gateway.database import advisory_key, postgres_engine
-from gateway.settings import Settings, load_env_file
+from gateway.settings import Settings
 
 LOCK_NAME = "ocop:kb-index-build"
 
@@ -27,7 +27,6 @@ def build() -> dict:
 
 
 def main() -> int:
-    load_env_file()
     database_url = Settings.from_env().database_url
     if not database_url:
         manifest = build()

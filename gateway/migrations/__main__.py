@@ -6,11 +6,10 @@ import sys
 
 from gateway.database import open_database
 from gateway.migrations import applied
-from gateway.settings import Settings, load_env_file
+from gateway.settings import Settings
 
 
 def main() -> int:
-    load_env_file()
     settings = Settings.from_env()
     database = open_database(settings.database_url, settings.data_dir)
     try:

@@ -12,7 +12,7 @@ import getpass
 import sys
 
 from gateway.database import open_database
-from gateway.settings import Settings, load_env_file
+from gateway.settings import Settings
 from gateway.staff.accounts import AccountError, StaffStore
 
 
@@ -32,7 +32,6 @@ def main(argv: list[str] | None = None) -> int:
     create.add_argument("username")
     args = parser.parse_args(argv)
 
-    load_env_file()
     settings = Settings.from_env()
     database = open_database(settings.database_url, settings.data_dir)
     try:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.database import Database, open_database
+from knowledge_base.envfile import with_env_file
 
 log = logging.getLogger(__name__)
 
@@ -116,10 +117,11 @@ def records() -> Records:
     global _opened
     with _lock:
         if _opened is None:
-            from gateway.settings import Settings, load_env_file
+            from gateway.settings import Settings
 
-            load_env_file()
-            settings = Settings.from_env({k: v for k, v in os.environ.items() if k in _STORE_VARIABLES})
+            # The store variables alone, from the environment and `.env` (the environment wins unless empty).
+            environ = with_env_file(os.environ)
+            settings = Settings.from_env({k: v for k, v in environ.items() if k in _STORE_VARIABLES})
             _opened = Records(open_database(settings.database_url, settings.data_dir), settings.data_dir)
         return _opened
 

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 
-from gateway.settings import REPO_ROOT, Settings, SettingsError, load_env_file
+from gateway.settings import REPO_ROOT, Settings, SettingsError
 from knowledge_base.envfile import read_env_file, with_env_file
 
 
@@ -135,13 +133,3 @@ def test_with_env_file_lets_the_environment_win_unless_empty(tmp_path):
     env.write_text("OCOP_RASA_TOKEN=from-file\nOCOP_REDIS_URL=redis://file\n", encoding="utf-8")
     merged = with_env_file({"OCOP_RASA_TOKEN": "from-env", "OCOP_REDIS_URL": ""}, env)
     assert merged == {"OCOP_RASA_TOKEN": "from-env", "OCOP_REDIS_URL": "redis://file"}
-
-
-def test_env_file_does_not_override_the_environment(tmp_path, monkeypatch):
-    env = tmp_path / ".env"
-    env.write_text("OCOP_TEST_A=file\nOCOP_TEST_B=file\n", encoding="utf-8")
-    monkeypatch.setenv("OCOP_TEST_A", "process")
-    monkeypatch.delenv("OCOP_TEST_B", raising=False)
-    load_env_file(env)
-    assert os.environ["OCOP_TEST_A"] == "process" and os.environ["OCOP_TEST_B"] == "file"
-    monkeypatch.delenv("OCOP_TEST_B")
