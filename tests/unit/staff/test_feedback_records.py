@@ -4,12 +4,15 @@ verdict with the question and citation, refusals and self-assessment results are
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from gateway.staff import records as records_module
+from knowledge_base.retrieval import clear_cache
+from tests.unit.retrieval.conftest import FIXTURE_DOCS
 
 SENDER = "zalo:8841"
 
@@ -21,6 +24,17 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setattr(records_module, "_opened", None)
     yield records_module.records()
     records_module.records().db.close()
+
+
+@pytest.fixture
+def small_kb(tmp_path, monkeypatch):
+    """The fixture decisions with their index in a temporary folder (never the build output var/kb_index)."""
+    shutil.copytree(FIXTURE_DOCS, tmp_path / "documents")
+    monkeypatch.setenv("OCOP_KB_DOCUMENTS_DIR", str(tmp_path / "documents"))
+    monkeypatch.setenv("OCOP_KB_INDEX_DIR", str(tmp_path / "kb_index"))
+    clear_cache()
+    yield
+    clear_cache()
 
 
 def _tracker(text: str, intent: str, entities=(), events=()) -> Tracker:
@@ -36,7 +50,7 @@ async def _run(action, tracker: Tracker) -> list[dict]:
     return dispatcher.messages
 
 
-async def test_an_answer_carries_feedback_buttons_and_a_press_stores_question_and_citation(store):
+async def test_an_answer_carries_feedback_buttons_and_a_press_stores_question_and_citation(store, small_kb):
     from actions.answer_question import ActionAnswerQuestion
     from actions.feedback import ActionRecordFeedback
 
@@ -59,7 +73,7 @@ async def test_an_answer_carries_feedback_buttons_and_a_press_stores_question_an
     assert user_hash == store.user_hash(SENDER) and "8841" not in user_hash
 
 
-async def test_a_refusal_is_logged_without_feedback_buttons(store):
+async def test_a_refusal_is_logged_without_feedback_buttons(store, small_kb):
     from actions.answer_question import ActionAnswerQuestion
 
     [reply] = await _run(ActionAnswerQuestion(), _tracker("giá vàng hôm nay bao nhiêu", "nlu_fallback"))
