@@ -69,9 +69,11 @@ def test_out_of_scope_question_says_what_the_bot_can_do(stack):
     assert payloads_of(replies), "the reply should offer topic buttons"
 
 
-def test_handoff_gives_the_hotline_details(stack):
+def test_asking_for_a_person_queues_the_conversation_for_staff(stack):
     answer = text_of(say(stack, new_sender(), "cho em gặp cán bộ tư vấn trực tiếp"))
-    assert "UBND cấp xã" in answer or "đường dây" in answer.lower() or "hotline" in answer.lower(), answer
+    assert "chuyển cuộc trò chuyện cho cán bộ tư vấn" in answer, answer
+    assert "cán bộ sẽ trả lời bạn ngay tại đây" in answer.lower(), "the producer is told where and when"
+    assert "thời gian chờ dự kiến" in answer or "ngoài giờ làm việc" in answer, answer
 
 
 def test_eligibility_check_for_an_unregistered_household(stack):
