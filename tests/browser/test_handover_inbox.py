@@ -8,12 +8,11 @@ appear without a reload.
 
 from __future__ import annotations
 
-import time
-
 import httpx
 import pytest
 
 from gateway.handover.service import FINISHED
+from tests.browser.waits import wait_for
 from tests.fakes.fake_rasa_handover import PausingFakeRasa
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY
 from tests.fakes.fixtures import run_gateway, serve
@@ -47,19 +46,6 @@ def gateway(gateway_settings, zalo):
     with run_gateway(settings) as server:
         server.app.state.staff.create_user("can-bo-mai", PASSWORD, "operator")
         yield server
-
-
-def wait_for(driver, check, what: str, timeout: float = 15.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            value = check(driver)
-        except Exception:  # noqa: BLE001 (the element is not there yet)
-            value = None
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"{what} (page: {driver.find_element('tag name', 'body').text[:500]!r})")
 
 
 def transcript(driver) -> str:

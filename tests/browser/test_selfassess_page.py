@@ -13,12 +13,11 @@ import pytest
 
 from gateway.app import create_app
 from gateway.settings import Settings
+from tests.browser.waits import wait_for
 from tests.fakes.server import ServerThread
 from tests.unit.selfassess.cases import HONEY_3_STARS, HONEY_CAPPED
 
 pytestmark = pytest.mark.browser
-
-WAIT = 15
 
 
 @pytest.fixture(scope="module")
@@ -26,12 +25,6 @@ def server(tmp_path_factory) -> Iterator[ServerThread]:
     data_dir = tmp_path_factory.mktemp("gateway") / "var"
     with ServerThread(create_app(Settings(rasa_url="http://127.0.0.1:9", data_dir=data_dir))) as running:
         yield running
-
-
-def wait_for(driver, condition, message):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message)
 
 
 def text(driver, element_id: str) -> str:

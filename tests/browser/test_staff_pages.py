@@ -16,13 +16,13 @@ from gateway.app import create_app
 from gateway.settings import Settings
 from gateway.staff.pages import VIETNAM
 from gateway.staff.records import Records
+from tests.browser.waits import submit_and_wait, wait_for
 from tests.fakes.server import ServerThread
 
 UPLOT = Path(__file__).resolve().parents[2] / "gateway/static/vendor/node_modules/uplot/dist/uPlot.iife.min.js"
 
 pytestmark = pytest.mark.browser  # the driver fixture (tests/browser/conftest.py) skips without Chromium
 
-WAIT = 15
 PASSWORD = "mat-khau-can-bo-2026"
 
 
@@ -47,12 +47,6 @@ def server(tmp_path_factory) -> Iterator[ServerThread]:
         yield running
 
 
-def wait_for(driver, condition, message):
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    return WebDriverWait(driver, WAIT).until(lambda d: condition(d), message)
-
-
 def body(driver) -> str:
     return driver.execute_script("return document.body.innerText")
 
@@ -66,7 +60,7 @@ def log_in(driver, url: str, username: str, password: str) -> None:
     driver.get(f"{url}/staff/login")
     driver.find_element("name", "username").send_keys(username)
     driver.find_element("name", "password").send_keys(password)
-    driver.find_element("css selector", "#login-form button").click()
+    submit_and_wait(driver, driver.find_element("css selector", "#login-form button"))
 
 
 def test_login_needs_the_forms_csrf_token(server, driver):
