@@ -4,7 +4,10 @@ DIET sometimes labels a real question "goodbye" or "deny" (it ends in "không"),
 (it says "sản phẩm của em" and "tính điểm"). After the classifiers, this component relabels such a message
 ``nlu_fallback`` — which the dialogue sends to the knowledge base, like any question the NLU is unsure of —
 when ``knowledge_base.question_kind.is_question`` holds and, for a form intent, the message names none of
-that form's clear request phrases ("tự đánh giá", "kiểm tra điều kiện"). The original ranking is kept below.
+that form's clear request phrases ("tự đánh giá", "kiểm tra điều kiện"). A form also starts only on a request:
+a message that is no question but reads like a topic heading ("Nguyên tắc chấm điểm sản phẩm OCOP") — none of
+the clear request phrases and none of the ``request_markers`` (the producer speaking of their own product or
+asking for help: "em", "tôi", "giúp", "muốn", "thử" …) — is relabelled too. The original ranking is kept below.
 """
 
 from __future__ import annotations
@@ -41,6 +44,8 @@ class QuestionGuard(GraphComponent, IntentClassifier):
             "guarded_intents": [],
             # Per form-starting intent: phrases that make the message a clear request even when it asks.
             "clear_requests": {},
+            # Words that make a message that is no question a request to start a form (first person, "giúp" …).
+            "request_markers": [],
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -49,6 +54,7 @@ class QuestionGuard(GraphComponent, IntentClassifier):
             intent: [textnorm.normalize_folded(p) for p in phrases]
             for intent, phrases in (config.get("clear_requests") or {}).items()
         }
+        self.markers = [textnorm.normalize_folded(p) for p in config.get("request_markers") or []]
 
     @classmethod
     def create(
@@ -61,10 +67,14 @@ class QuestionGuard(GraphComponent, IntentClassifier):
         return cls(config)
 
     def should_relabel(self, intent: str, text: str) -> bool:
-        if intent not in self.guarded or not is_question(text):
+        if intent not in self.guarded:
             return False
         padded = f" {textnorm.normalize_folded(text)} "
-        return not any(f" {phrase} " in padded for phrase in self.requests.get(intent, ()))
+        if any(f" {phrase} " in padded for phrase in self.requests.get(intent, ())):
+            return False
+        if is_question(text):
+            return True
+        return intent in self.requests and not any(f" {word} " in padded for word in self.markers)
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

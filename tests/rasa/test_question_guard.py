@@ -27,6 +27,10 @@ CASES = [
     ("Sản phẩm của em bán trên Shopee có được tính điểm thị trường không?", "start_self_assessment", "nlu_fallback"),
     ("htx cua em co du dieu kien tham gia ocop khong", "check_eligibility", "nlu_fallback"),
     ("cảm ơn, mà giấy chứng nhận có giá trị bao lâu vậy?", "thank", "nlu_fallback"),
+    # A topic heading typed without a question mark is no request to start a form.
+    ("Tiêu chí chấm điểm sản phẩm mật ong", "start_self_assessment", "nlu_fallback"),
+    ("huong dan cach tinh diem ocop", "start_self_assessment", "nlu_fallback"),
+    ("Điều kiện để hợp tác xã tham gia chương trình", "check_eligibility", "nlu_fallback"),
     # Small talk, bare answers and clear requests keep their intent.
     ("không", "deny", "deny"),
     ("ok cảm ơn bạn nhiều nhé", "thank", "thank"),
@@ -34,6 +38,9 @@ CASES = [
     ("tôi muốn tự đánh giá sản phẩm của mình", "start_self_assessment", "start_self_assessment"),
     ("sản phẩm mật ong của em được mấy sao?", "start_self_assessment", "start_self_assessment"),
     ("kiểm tra điều kiện giúp em xem có tham gia được không", "check_eligibility", "check_eligibility"),
+    ("chấm điểm sản phẩm giúp em", "start_self_assessment", "start_self_assessment"),
+    ("đánh giá sơ bộ số sao cho nước mắm", "start_self_assessment", "start_self_assessment"),
+    ("Đặc điểm của hộ kinh doanh", "greet", "greet"),  # only questions are taken from small talk
     # Intents the guard does not watch, and button payloads, are left alone.
     ("hồ sơ gồm những gì?", "ask_dossier", "ask_dossier"),
     ("/deny", "deny", "deny"),
