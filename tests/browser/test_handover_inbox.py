@@ -14,8 +14,7 @@ import pytest
 from gateway.handover.service import FINISHED
 from tests.browser.waits import wait_for
 from tests.fakes.fake_rasa_handover import PausingFakeRasa
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY
-from tests.fakes.fixtures import run_gateway, serve
+from tests.fakes.fixtures import run_gateway, serve, with_zalo
 from tests.unit.handover.conftest import ALWAYS_OPEN, zalo_says
 from tests.unit.handover.test_handover_gateway import post, queue
 from tests.unit.staff.conftest import PASSWORD, login
@@ -33,16 +32,7 @@ def fake_rasa():
 
 @pytest.fixture
 def gateway(gateway_settings, zalo):
-    settings = gateway_settings.replace(
-        zalo_app_id=APP_ID,
-        zalo_oa_secret_key=OA_SECRET_KEY,
-        zalo_app_secret_key=APP_SECRET_KEY,
-        zalo_access_token="access-1",
-        zalo_refresh_token="refresh-1",
-        zalo_openapi_url=zalo.url,
-        zalo_oauth_url=zalo.url,
-        **ALWAYS_OPEN,
-    )
+    settings = with_zalo(gateway_settings, zalo.url, **ALWAYS_OPEN)
     with run_gateway(settings) as server:
         server.app.state.staff.create_user("can-bo-mai", PASSWORD, "operator")
         yield server

@@ -12,8 +12,8 @@ import pytest
 
 from gateway.database import open_database
 from gateway.inbox import Inbox
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, text_event
-from tests.fakes.fixtures import run_gateway
+from tests.fakes.fake_zalo import text_event
+from tests.fakes.fixtures import run_gateway, with_zalo
 
 USER = "1357924680135792468"
 SENDER = f"zalo:{USER}"
@@ -22,16 +22,7 @@ SAVED_ANSWER = "Hồ sơ gồm phiếu đăng ký và phương án sản xuất 
 
 @pytest.fixture
 def zalo_settings(gateway_settings, zalo):
-    return gateway_settings.replace(
-        zalo_app_id=APP_ID,
-        zalo_oa_secret_key=OA_SECRET_KEY,
-        zalo_app_secret_key=APP_SECRET_KEY,
-        zalo_access_token="access-1",
-        zalo_refresh_token="refresh-1",
-        zalo_openapi_url=zalo.url,
-        zalo_oauth_url=zalo.url,
-        inbox_lease=0.2,
-    )
+    return with_zalo(gateway_settings, zalo.url, inbox_lease=0.2)
 
 
 def left_by_a_dead_gateway(settings, msg_id: str, text: str) -> None:

@@ -11,8 +11,8 @@ import pytest
 
 from gateway.conversation import NON_TEXT_REPLY
 from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, sign, text_event
-from tests.fakes.fixtures import run_gateway
+from tests.fakes.fake_zalo import APP_ID, encode, sign, text_event
+from tests.fakes.fixtures import run_gateway, with_zalo
 
 USER = "2468013579246801357"
 OA = "579745863508352884"
@@ -21,15 +21,7 @@ SENTINEL = "câu hỏi kiểm tra cuối cùng"
 
 @pytest.fixture
 def zalo_settings(gateway_settings, zalo):
-    return gateway_settings.replace(
-        zalo_app_id=APP_ID,
-        zalo_oa_secret_key=OA_SECRET_KEY,
-        zalo_app_secret_key=APP_SECRET_KEY,
-        zalo_access_token="access-1",
-        zalo_refresh_token="refresh-1",
-        zalo_openapi_url=zalo.url,
-        zalo_oauth_url=zalo.url,
-    )
+    return with_zalo(gateway_settings, zalo.url)
 
 
 @pytest.fixture

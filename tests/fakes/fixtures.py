@@ -15,7 +15,7 @@ from tests.fakes.fake_rasa import FakeRasa
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, FakeZalo
 from tests.fakes.server import ServerThread
 
-__all__ = ["fake_rasa", "gateway_settings", "run_gateway", "serve", "with_channels", "zalo"]
+__all__ = ["fake_rasa", "gateway_settings", "run_gateway", "serve", "with_channels", "with_zalo", "zalo"]
 
 
 def serve(fake):
@@ -53,10 +53,27 @@ def with_channels(
     refresh_token: str,
 ) -> Settings:
     """`settings` with Telegram (webhook mode) and Zalo turned on against fake APIs at the given URLs."""
-    return settings.replace(
+    return with_zalo(
+        settings,
+        zalo_url,
+        access_token=access_token,
+        refresh_token=refresh_token,
         telegram_bot_token=bot_token,
         telegram_webhook_secret=webhook_secret,
         telegram_api_url=telegram_url,
+    )
+
+
+def with_zalo(
+    settings: Settings,
+    zalo_url: str,
+    *,
+    access_token: str = "access-1",
+    refresh_token: str = "refresh-1",
+    **overrides,
+) -> Settings:
+    """`settings` with the Zalo channel turned on against a fake Zalo API at `zalo_url`, plus `overrides`."""
+    return settings.replace(
         zalo_app_id=APP_ID,
         zalo_oa_secret_key=OA_SECRET_KEY,
         zalo_app_secret_key=APP_SECRET_KEY,
@@ -64,6 +81,7 @@ def with_channels(
         zalo_refresh_token=refresh_token,
         zalo_openapi_url=zalo_url,
         zalo_oauth_url=zalo_url,
+        **overrides,
     )
 
 

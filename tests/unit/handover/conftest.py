@@ -8,9 +8,9 @@ import httpx
 import pytest
 
 from tests.fakes.fake_rasa_handover import PausingFakeRasa
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode
+from tests.fakes.fake_zalo import encode
 from tests.fakes.fixtures import *  # noqa: F401,F403
-from tests.fakes.fixtures import run_gateway, serve
+from tests.fakes.fixtures import run_gateway, serve, with_zalo
 from tests.unit.staff.conftest import PASSWORD, login
 
 # Staff are always in during these tests, so the expected wait is announced (office hours have their own tests).
@@ -24,16 +24,7 @@ def fake_rasa() -> Iterator[PausingFakeRasa]:
 
 @pytest.fixture
 def gateway(gateway_settings, zalo):
-    settings = gateway_settings.replace(
-        zalo_app_id=APP_ID,
-        zalo_oa_secret_key=OA_SECRET_KEY,
-        zalo_app_secret_key=APP_SECRET_KEY,
-        zalo_access_token="access-1",
-        zalo_refresh_token="refresh-1",
-        zalo_openapi_url=zalo.url,
-        zalo_oauth_url=zalo.url,
-        **ALWAYS_OPEN,
-    )
+    settings = with_zalo(gateway_settings, zalo.url, **ALWAYS_OPEN)
     with run_gateway(settings) as server:
         yield server
 
