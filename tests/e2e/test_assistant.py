@@ -9,20 +9,9 @@ import httpx
 import pytest
 
 from stack.services import Service
+from tests.e2e.chat import say, text_of
 
 pytestmark = pytest.mark.e2e
-
-
-def say(stack, sender: str, text: str) -> list[dict]:
-    response = httpx.post(
-        f"{stack.config.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
-    )
-    response.raise_for_status()
-    return response.json()
-
-
-def text_of(replies: list[dict]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
 
 
 def payloads_of(replies: list[dict]) -> list[str]:
