@@ -8,16 +8,15 @@ appear without a reload.
 
 from __future__ import annotations
 
-import httpx
 import pytest
 
 from gateway.handover.service import FINISHED
 from tests.browser.waits import wait_for
 from tests.fakes.fake_rasa_handover import PausingFakeRasa
 from tests.fakes.fixtures import run_gateway, serve, with_zalo
-from tests.unit.handover.conftest import ALWAYS_OPEN, zalo_says
+from tests.unit.handover.conftest import ALWAYS_OPEN, signed_in, zalo_says
 from tests.unit.handover.test_handover_gateway import post, queue
-from tests.unit.staff.conftest import PASSWORD, login
+from tests.unit.staff.conftest import PASSWORD
 
 pytestmark = pytest.mark.browser
 
@@ -85,11 +84,7 @@ def test_web_chat_shows_the_staff_reply_without_a_reload(gateway, driver):
     wait_for(driver, lambda d: d.find_elements("css selector", "#log .msg.bot"), "no greeting")
     driver.find_element("id", "message").send_keys("cho tôi gặp cán bộ\n")
     wait_for(driver, lambda d: "Cán bộ sẽ trả lời bạn ngay tại đây" in d.find_element("id", "log").text, "no notice")
-    with httpx.Client(base_url=gateway.url, headers={"accept": "text/html"}, timeout=10) as operator:
-        assert login(operator, "can-bo-mai").status_code == 303
-        page = operator.get("/staff/inbox").text
-        operator.csrf = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
-        operator.headers["accept"] = "application/json"
+    with signed_in(gateway, "can-bo-mai") as operator:
         (conversation,) = queue(operator)
         assert post(operator, f"/staff/api/inbox/{conversation['id']}/reply", text=STAFF_REPLY).status_code == 200
         wait_for(driver, lambda d: STAFF_REPLY in d.find_element("id", "log").text, "the staff reply was not pushed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import httpx
 import pytest
@@ -29,17 +30,23 @@ def gateway(gateway_settings, zalo):
         yield server
 
 
-@pytest.fixture
-def operator(gateway) -> Iterator[httpx.Client]:
-    """A client signed in as an operator; `operator.csrf` is its session's CSRF token."""
-    app = gateway.app
-    app.state.staff.create_user("can-bo-lan", PASSWORD, "operator")
+@contextmanager
+def signed_in(gateway, username: str) -> Iterator[httpx.Client]:
+    """A JSON client signed in as the staff member `username`; `.csrf` is its session's CSRF token."""
     with httpx.Client(base_url=gateway.url, headers={"accept": "text/html"}, timeout=10) as client:
-        assert login(client, "can-bo-lan").status_code == 303
+        assert login(client, username).status_code == 303
         page = client.get("/staff/inbox")
         assert page.status_code == 200
         client.csrf = page.text.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
         client.headers["accept"] = "application/json"
+        yield client
+
+
+@pytest.fixture
+def operator(gateway) -> Iterator[httpx.Client]:
+    """A client signed in as an operator; `operator.csrf` is its session's CSRF token."""
+    gateway.app.state.staff.create_user("can-bo-lan", PASSWORD, "operator")
+    with signed_in(gateway, "can-bo-lan") as client:
         yield client
 
 

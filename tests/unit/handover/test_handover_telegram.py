@@ -10,9 +10,9 @@ from gateway.handover.service import FINISHED
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_telegram import FakeTelegram
 from tests.fakes.fixtures import run_gateway, serve
-from tests.unit.handover.conftest import ALWAYS_OPEN
+from tests.unit.handover.conftest import ALWAYS_OPEN, signed_in
 from tests.unit.handover.test_handover_gateway import post, queue, wait_until
-from tests.unit.staff.conftest import PASSWORD, login
+from tests.unit.staff.conftest import PASSWORD
 
 TOKEN = "654321:TEST-token_handover"
 SECRET = "hook-secret_handover"
@@ -48,11 +48,7 @@ def texts(telegram) -> list[str]:
 def test_staff_reply_reaches_the_telegram_chat(gateway, telegram):
     say(gateway, 1, "gặp cán bộ")
     wait_until(lambda: texts(telegram))
-    with httpx.Client(base_url=gateway.url, headers={"accept": "text/html"}, timeout=10) as operator:
-        assert login(operator, "can-bo-tg").status_code == 303
-        page = operator.get("/staff/inbox").text
-        operator.csrf = page.split('name="csrf-token" content="', 1)[1].split('"', 1)[0]
-        operator.headers["accept"] = "application/json"
+    with signed_in(gateway, "can-bo-tg") as operator:
         (conversation,) = queue(operator)
         assert conversation["channel"] == "telegram"
         sent = post(operator, f"/staff/api/inbox/{conversation['id']}/reply", text="Chào bạn, tôi là cán bộ OCOP.")
