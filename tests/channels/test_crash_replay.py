@@ -18,9 +18,9 @@ import pytest
 from stack.services import Service, StackConfig, free_port, gateway_service
 from tests.channels.telegram_updates import text_update
 from tests.fakes.fake_telegram import FakeTelegram
-from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, text_event
+from tests.fakes.fake_zalo import encode, text_event
 from tests.fakes.fixtures import serve
-from tests.scale.gateways import kill_hard, url_of
+from tests.scale.gateways import kill_hard, url_of, zalo_env
 
 TOKEN = "123456:CRASH-token_ABCdef"
 SECRET = "crash-hook-secret_42"
@@ -42,13 +42,7 @@ def start_gateway(data_dir: Path, rasa_url: str, zalo_url: str, telegram_url: st
         "OCOP_TELEGRAM_WEBHOOK_SECRET": SECRET,
         "OCOP_TELEGRAM_API_URL": telegram_url,
         "OCOP_TELEGRAM_MODE": mode,
-        "OCOP_ZALO_APP_ID": APP_ID,
-        "OCOP_ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
-        "OCOP_ZALO_APP_SECRET_KEY": APP_SECRET_KEY,
-        "OCOP_ZALO_ACCESS_TOKEN": "access-1",
-        "OCOP_ZALO_REFRESH_TOKEN": "refresh-1",
-        "OCOP_ZALO_OPENAPI_URL": zalo_url,
-        "OCOP_ZALO_OAUTH_URL": zalo_url,
+        **zalo_env(zalo_url),
     }
     config = StackConfig(model=Path("unused.tar.gz"), data_dir=data_dir, extra_env=env)
     service = gateway_service(config, free_port(), rasa_url, "crash")

@@ -31,6 +31,19 @@ def current_model() -> Path:
     return models[-1]
 
 
+def zalo_env(zalo_url: str) -> dict[str, str]:
+    """The environment of a gateway process with the Zalo channel on the fake Zalo API at `zalo_url`."""
+    return {
+        "OCOP_ZALO_APP_ID": APP_ID,
+        "OCOP_ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
+        "OCOP_ZALO_APP_SECRET_KEY": APP_SECRET_KEY,
+        "OCOP_ZALO_ACCESS_TOKEN": "access-1",
+        "OCOP_ZALO_REFRESH_TOKEN": "refresh-1",
+        "OCOP_ZALO_OPENAPI_URL": zalo_url,
+        "OCOP_ZALO_OAUTH_URL": zalo_url,
+    }
+
+
 def gateway_process(
     data_dir: Path,
     name: str,
@@ -46,13 +59,7 @@ def gateway_process(
         "OCOP_DATABASE_URL": database_url,
         "OCOP_INBOX_LEASE_SECONDS": str(lease),
         "OCOP_RASA_TIMEOUT": "10",
-        "OCOP_ZALO_APP_ID": APP_ID,
-        "OCOP_ZALO_OA_SECRET_KEY": OA_SECRET_KEY,
-        "OCOP_ZALO_APP_SECRET_KEY": APP_SECRET_KEY,
-        "OCOP_ZALO_ACCESS_TOKEN": "access-1",
-        "OCOP_ZALO_REFRESH_TOKEN": "refresh-1",
-        "OCOP_ZALO_OPENAPI_URL": zalo_url,
-        "OCOP_ZALO_OAUTH_URL": zalo_url,
+        **zalo_env(zalo_url),
     }
     if telegram_url:
         env.update(
