@@ -18,7 +18,7 @@ from pydantic import Field, field_validator, model_validator
 from gateway.rate_limit import DEFAULT_TRUSTED_PROXIES, parse_networks
 from knowledge_base.settings import REPO_ROOT, OcopSettings, SettingsError, resolve_path
 
-__all__ = ["REPO_ROOT", "Settings", "SettingsError", "TELEGRAM_MODES"]
+__all__ = ["REPO_ROOT", "Settings", "SettingsError", "StoreSettings", "TELEGRAM_MODES"]
 
 TELEGRAM_MODES = ("webhook", "polling")
 # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a webhook secret token.
@@ -29,18 +29,28 @@ def _secret() -> str:
     return Field(default="", repr=False)
 
 
-class Settings(OcopSettings):
+class StoreSettings(OcopSettings):
+    """Where the gateway's state lives; the action server reads these alone (`gateway.staff.records`)."""
+
+    data_dir: Path = REPO_ROOT / "var"
+    # Scale-out: PostgreSQL for all gateway state (empty: SQLite under data_dir).
+    database_url: str = _secret()
+
+    @field_validator("data_dir")
+    @classmethod
+    def _data_dir_from_repo_root(cls, value: Path) -> Path:
+        return resolve_path(value)
+
+
+class Settings(StoreSettings):
     """Configuration of the gateway and its channels (each field is set by `OCOP_<FIELD>` unless noted)."""
 
     rasa_url: str = "http://127.0.0.1:5005"
     rasa_token: str = _secret()
     rasa_timeout: float = Field(default=30.0, gt=0)
-    data_dir: Path = REPO_ROOT / "var"
     public_base_url: str = ""
     max_message_chars: int = Field(default=2000, gt=0)
     log_level: str = "INFO"
-    # Scale-out: PostgreSQL for all gateway state (empty: SQLite under data_dir).
-    database_url: str = _secret()
     inbox_lease: float = Field(default=15.0, gt=0, validation_alias="OCOP_INBOX_LEASE_SECONDS")
 
     telegram_bot_token: str = _secret()
@@ -85,7 +95,7 @@ class Settings(OcopSettings):
     def _no_trailing_slash(cls, value: str) -> str:
         return value.rstrip("/")
 
-    @field_validator("data_dir", "zalo_token_store", "tracker_db")
+    @field_validator("zalo_token_store", "tracker_db")
     @classmethod
     def _from_repo_root(cls, value: Path | None) -> Path | None:
         return resolve_path(value) if value is not None else None

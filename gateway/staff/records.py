@@ -10,7 +10,6 @@ Recording never breaks a chat turn: a store failure is logged (without personal 
 from __future__ import annotations
 
 import logging
-import os
 import re
 import threading
 import time
@@ -18,7 +17,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from gateway.database import Database, open_database
-from knowledge_base.envfile import with_env_file
 
 log = logging.getLogger(__name__)
 
@@ -113,21 +111,16 @@ _lock = threading.Lock()
 
 
 def records() -> Records:
-    """The process's `Records`, opened on first use from the environment (as the gateway opens its store)."""
+    """The process's `Records`, opened on first use from the store settings (as the gateway opens its store)."""
     global _opened
     with _lock:
         if _opened is None:
-            from gateway.settings import Settings
+            from gateway.settings import StoreSettings
 
-            # The store variables alone, from the environment and `.env` (the environment wins unless empty).
-            environ = with_env_file(os.environ)
-            settings = Settings.from_env({k: v for k, v in environ.items() if k in _STORE_VARIABLES})
+            # Only the store's settings: the gateway's channel settings do not concern the actions.
+            settings = StoreSettings()
             _opened = Records(open_database(settings.database_url, settings.data_dir), settings.data_dir)
         return _opened
-
-
-# Only these variables choose the store; the channel settings of the gateway do not concern the actions.
-_STORE_VARIABLES = ("OCOP_DATABASE_URL", "OCOP_DATA_DIR")
 
 
 def safely(what: str, write) -> None:
