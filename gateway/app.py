@@ -25,9 +25,10 @@ from gateway.channels.telegram.channel import TelegramChannel
 from gateway.channels.zalo.channel import ZaloChannel
 from gateway.conversation import Conversation
 from gateway.database import open_database
+from gateway.files import make_private
 from gateway.inbox import Inbox
 from gateway.logging_setup import configure_logging
-from gateway.message_log import make_private, open_message_log
+from gateway.message_log import open_message_log
 from gateway.rasa_client import RasaClient, RasaUnavailable
 from gateway.rate_limit import RateLimiter
 from gateway.retention import retention_task

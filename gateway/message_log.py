@@ -8,7 +8,7 @@ without exposing who wrote what; tokens and secrets never reach it.
 
 The file is capped: past `max_bytes` it is renamed `messages.jsonl.1` (the older ones shift to `.2`, ...)
 and only `backups` old files are kept; the table is pruned by age (`gateway.retention`). The data
-directory is private to the service (`make_private`: directory 0700, files 0600).
+directory is private to the service (`gateway.files.make_private`: directory 0700, files 0600).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from gateway.database import Database
+from gateway.files import make_private, rotate_numbered
 
 MAX_LOGGED_CHARS = 10_000
 MAX_LOG_BYTES = 50 * 1024 * 1024
@@ -42,18 +43,6 @@ def _storable(text: str) -> str:
 
 def _hash(key: bytes, sender: str) -> str:
     return hmac.new(key, sender.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:16]
-
-
-def make_private(directory: Path) -> None:
-    """Create `directory` and make it 0700 and what is directly in it 0600 (0700 for folders)."""
-    directory.mkdir(parents=True, exist_ok=True)
-    for path in (directory, *directory.iterdir()):
-        try:
-            if path.is_symlink() or path.stat().st_uid != os.geteuid():
-                continue
-            path.chmod(0o700 if path.is_dir() else 0o600)
-        except OSError:  # vanished meanwhile, or not ours to change
-            continue
 
 
 def open_message_log(
@@ -170,11 +159,7 @@ class MessageLog:
                 return
         except FileNotFoundError:
             return
-        self._rotated(self.backups + 1).unlink(missing_ok=True)
-        for number in range(self.backups, -1, -1):
-            if self._rotated(number).exists():
-                os.replace(self._rotated(number), self._rotated(number + 1))
-        self._rotated(self.backups + 1).unlink(missing_ok=True)
+        rotate_numbered(self.path, self.backups)
 
     def forget(self, sender: str) -> int:
         """Rewrite the log's files without `sender`'s records (a deletion request); how many went."""

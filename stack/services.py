@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import urlencode, urlsplit
 
+from gateway.files import rotate_numbered
 from knowledge_base.envfile import with_env_file
 from stack.rasa_run import rasa_invocation
 from stack.settings import StackSettings
@@ -146,11 +147,7 @@ class RotatingLog:
 
     def _rotate(self) -> None:
         self._file.close()
-        for number in range(self.backups, 0, -1):
-            older = self.path.with_name(f"{self.path.name}.{number - 1}") if number > 1 else self.path
-            if older.exists():
-                older.replace(self.path.with_name(f"{self.path.name}.{number}"))
-        self.path.unlink(missing_ok=True)  # no backups kept
+        rotate_numbered(self.path, self.backups)
         self._file = self._open("wb")
         self._size = 0
 
