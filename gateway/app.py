@@ -19,6 +19,7 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from gateway import assist, handover, http_guards, selfassess
+from gateway.capacity import TurnSlots
 from gateway.channels import web
 from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.channels.telegram.channel import TelegramChannel
@@ -54,7 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     message_log = open_message_log(
         database, settings.data_dir, settings.message_log_max_bytes, settings.message_log_backups
     )
-    conversation = Conversation(rasa, message_log, settings.max_message_chars)
+    slots = TurnSlots(settings.max_inflight_turns, settings.turn_wait_seconds)
+    conversation = Conversation(rasa, message_log, settings.max_message_chars, slots)
     make_private(settings.data_dir)  # the database, logs and tokens there are the service's alone
     inbox = Inbox(database, settings.inbox_lease, settings.zalo_timestamp_window, CONCURRENT_TURNS)
     telegram = (

@@ -6,6 +6,8 @@ calling Rasa; when Rasa or the action server is down the user gets an apology wi
 The incoming message is logged before Rasa is called, so it stays in the message log even when the
 gateway dies mid-turn. A turn carries its message id (the inbox key) to Rasa in the message metadata;
 a replayed update whose turn is already Rasa's last one gets that turn's answer back without a second turn.
+Past the gateway's capacity (`gateway.capacity`) a turn that gets no slot to Rasa in time raises `Busy`
+after its message is logged (status `busy`); the channel answers with `busy()`, the polite "busy" reply.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import logging
 import weakref
 from dataclasses import dataclass, field
 
+from gateway.capacity import Busy, TurnSlots
 from gateway.formatting import clean_user_text, has_words
 from gateway.message_log import MessageLog
 from gateway.rasa_client import RasaClient, RasaUnavailable
@@ -52,6 +55,13 @@ def unavailable_reply() -> str:
     )
 
 
+def busy_reply() -> str:
+    return (
+        "Xin lỗi, lúc này có nhiều người hỏi cùng lúc nên hệ thống đang bận, chưa trả lời ngay được câu hỏi của bạn; "
+        "câu hỏi đã được ghi lại. Bạn vui lòng gửi lại sau ít giây.\n" + hotline_message()
+    )
+
+
 @dataclass(frozen=True)
 class Button:
     title: str
@@ -70,10 +80,13 @@ class BotMessage:
 class Conversation:
     """Turns one user message into the bot's messages, logging both sides."""
 
-    def __init__(self, rasa: RasaClient, log: MessageLog, max_message_chars: int) -> None:
+    def __init__(
+        self, rasa: RasaClient, log: MessageLog, max_message_chars: int, slots: TurnSlots | None = None
+    ) -> None:
         self.rasa = rasa
         self.log = log
         self.max_message_chars = max_message_chars
+        self.slots = slots or TurnSlots(0, 0.0)
         self._locks: weakref.WeakValueDictionary[str, asyncio.Lock] = weakref.WeakValueDictionary()
         self.handovers = None  # gateway.handover.service.Handovers: staff hand-over and data deletion
 
@@ -85,11 +98,14 @@ class Conversation:
             self._locks[sender] = lock
         return lock
 
-    async def reply(self, sender: str, text: str, message_id: str = "", replay: bool = False) -> list[BotMessage]:
-        """The bot's answer to `text` from `sender`; never raises for Rasa failures.
+    async def reply(
+        self, sender: str, text: str, message_id: str = "", replay: bool = False, arrived: float | None = None
+    ) -> list[BotMessage]:
+        """The bot's answer to `text` from `sender`; never raises for Rasa failures, raises `Busy` past capacity.
 
         `message_id` identifies the update across deliveries; `replay` says an earlier attempt at it may
-        have run the Rasa turn already (then the tracker is asked first, so the turn runs once).
+        have run the Rasa turn already (then the tracker is asked first, so the turn runs once). `arrived`
+        (`time.time()`) is when the update was acknowledged: the wait for a slot to Rasa counts from it.
         """
         text = clean_user_text(text)
         if not text:
@@ -106,10 +122,15 @@ class Conversation:
         if earlier is not None:
             logger.info("A replayed %s update was answered by Rasa before: its reply is sent again", channel)
             return self._answered(sender, to_bot_messages(earlier), "replayed")
-        self.log.record(sender, "in", text, "retried" if replay else "received")
         metadata = {"channel": channel, "message_id": message_id} if message_id else {"channel": channel}
         try:
-            raw = await self.rasa.send(sender, text, metadata=metadata)
+            async with self.slots.slot(arrived):
+                self.log.record(sender, "in", text, "retried" if replay else "received")
+                raw = await self.rasa.send(sender, text, metadata=metadata)
+        except Busy:
+            logger.warning("A %s turn refused: %s turns in flight to Rasa", channel, self.slots.limit)
+            self.log.record(sender, "in", text, "busy")
+            raise
         except RasaUnavailable as error:
             logger.warning("Rasa unavailable for a %s message: %s", channel, error)
             return self._answered(sender, [], "rasa_unavailable")
@@ -139,6 +160,11 @@ class Conversation:
         for message in messages:
             self.log.record(sender, "out", message.text, status)
         return messages
+
+    def busy(self, sender: str) -> list[BotMessage]:
+        """The reply to a turn refused with `Busy` (its incoming message is logged already)."""
+        self.log.record(sender, "out", busy_reply(), "busy")
+        return [BotMessage(busy_reply())]
 
     def notice(self, sender: str, what: str, reply: str, status: str = "non_text") -> list[BotMessage]:
         """Answer a message the gateway handles itself (a sticker, a command): log and reply."""

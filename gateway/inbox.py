@@ -35,7 +35,7 @@ MAX_ATTEMPTS = 3
 POLL_SECONDS = 0.5
 
 _CLAIM = """
-SELECT q.id, q.key, q.channel, q.body, q.attempts FROM inbox q
+SELECT q.id, q.key, q.channel, q.body, q.attempts, q.received_at FROM inbox q
 WHERE q.done = 0 AND q.channel IN :channels AND q.received_at >= :oldest
   AND (q.lease_until IS NULL OR q.lease_until < :now)
   AND NOT EXISTS (
@@ -52,6 +52,7 @@ class Item:
     body: str
     key: str = ""  # `<channel>:<update key>`, unique: the message id of the turn
     attempts: int = 1  # claims so far, this one included
+    received_at: float | None = None  # when it was accepted (time.time()): a turn's wait counts from it
 
     @property
     def replay(self) -> bool:
@@ -133,7 +134,7 @@ class Inbox:
                 )
         for item_id in given_up:
             logger.error("Inbox item %s given up after %s attempts", item_id, MAX_ATTEMPTS)
-        return [Item(row.id, row.channel, row.body, row.key, row.attempts + 1) for row in taken]
+        return [Item(row.id, row.channel, row.body, row.key, row.attempts + 1, row.received_at) for row in taken]
 
     def finish(self, item_id: int) -> None:
         """Mark an update processed; only its key stays (for de-duplication), for a week."""

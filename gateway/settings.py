@@ -52,6 +52,10 @@ class Settings(StoreSettings):
     max_message_chars: int = Field(default=2000, gt=0)
     log_level: str = "INFO"
     inbox_lease: float = Field(default=15.0, gt=0, validation_alias="OCOP_INBOX_LEASE_SECONDS")
+    # Turns in flight to Rasa at once per gateway (0: no limit), and the seconds a turn may wait for one of
+    # them before it gets the polite "busy" reply (gateway/capacity.py).
+    max_inflight_turns: int = Field(default=8, ge=0)
+    turn_wait_seconds: float = Field(default=1.5, ge=0)
 
     telegram_bot_token: str = _secret()
     telegram_webhook_secret: str = _secret()

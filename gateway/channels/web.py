@@ -17,16 +17,19 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import FileResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from gateway import rate_limit
+from gateway.capacity import Busy
 from gateway.conversation import BotMessage, Conversation
 from gateway.formatting import WEB_TEXT_LIMIT, split_text
 
 STATIC_DIR = Path(__file__).resolve().parents[1] / "static"
 SENDER_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
 
+# Retry-After of the 429 a turn gets when the gateway is at capacity (`gateway.capacity`).
+BUSY_RETRY_SECONDS = 3
 PUSH_POLL_SECONDS = 1.0
 PUSH_STREAM_SECONDS = 300.0  # then the browser reconnects (EventSource does it by itself)
 
@@ -61,14 +64,17 @@ async def chat_page() -> FileResponse:
 
 @router.post("/api/chat", response_model=ChatResponse)
 async def chat(body: ChatRequest, request: Request) -> ChatResponse:
-    """One turn of the web chat (429 past the sender's or the address's rate limit)."""
+    """One turn of the web chat (429 past the sender's or the address's rate limit, or at capacity)."""
     if refused := rate_limit.refuse(request, "chat", body.sender):
         return refused
     conversation: Conversation = request.app.state.conversation
     sender_id = body.sender or uuid.uuid4().hex
     sender = f"web:{sender_id}"
     async with conversation.lock(sender):
-        replies = await conversation.reply(sender, body.message)
+        try:
+            replies = await conversation.reply(sender, body.message)
+        except Busy:
+            return _busy(conversation.busy(sender))
     live = await request.app.state.handovers.holding(sender) is not None
     return ChatResponse(sender=sender_id, messages=[ChatMessage(**m.as_dict()) for m in _split(replies)], live=live)
 
@@ -103,6 +109,15 @@ async def chat_events(
 
     return StreamingResponse(
         stream(), media_type="text/event-stream", headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
+
+
+def _busy(replies: list[BotMessage]) -> JSONResponse:
+    """The 429 of a turn refused at capacity: the polite reply (with the hotline) as the error to show."""
+    return JSONResponse(
+        {"error": replies[0].text, "detail": "the gateway is at capacity: too many turns in flight to Rasa"},
+        status_code=429,
+        headers={"Retry-After": str(BUSY_RETRY_SECONDS)},
     )
 
 

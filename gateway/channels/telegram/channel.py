@@ -27,6 +27,7 @@ from telegram.constants import ChatAction
 from telegram.error import NetworkError, RetryAfter, TelegramError, TimedOut
 from telegram.ext import Application, CallbackQueryHandler, CommandHandler, ContextTypes, MessageHandler, filters
 
+from gateway.capacity import Busy
 from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.conversation import EXPIRED_BUTTON_REPLY, NON_TEXT_REPLY, BotMessage, Conversation
 from gateway.formatting import TELEGRAM_TEXT_LIMIT, split_text, utf16_length
@@ -231,8 +232,11 @@ class TelegramChannel:
             except TelegramError as error:
                 logger.warning("sendChatAction failed: %s", error)
             item = _ITEM.get()
-            key, replay = (item.key, item.replay) if item else ("", False)
-            replies = await self.conversation.reply(sender, text, key, replay)
+            key, replay, arrived = (item.key, item.replay, item.received_at) if item else ("", False, None)
+            try:
+                replies = await self.conversation.reply(sender, text, key, replay, arrived)
+            except Busy:
+                replies = self.conversation.busy(sender)
             await self._send(context, chat_id, replies)
 
     async def _send(self, context: ContextTypes.DEFAULT_TYPE, chat_id: int, replies: list[BotMessage]) -> None:

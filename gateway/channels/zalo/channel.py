@@ -21,6 +21,7 @@ import httpx
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from gateway.capacity import Busy
 from gateway.channels.zalo.api import ZaloOA
 from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
 from gateway.channels.zalo.tokens import ZaloTokens, token_store
@@ -131,13 +132,17 @@ class ZaloChannel:
                 text = message.get("text") if isinstance(message, dict) else None
                 text = text if isinstance(text, str) else ""
                 text = self.choices.resolve(sender, text) or text
-                replies = await self.conversation.reply(sender, text, item.key, item.replay)
             elif name in NON_TEXT_EVENTS:
-                replies = self.conversation.notice(sender, name, NON_TEXT_REPLY)
+                await self._send(user_id, sender, self.conversation.notice(sender, name, NON_TEXT_REPLY))
+                return
             elif name == "follow":
-                replies = await self.conversation.reply(sender, FOLLOW_PAYLOAD, item.key, item.replay)
+                text = FOLLOW_PAYLOAD
             else:
                 return
+            try:
+                replies = await self.conversation.reply(sender, text, item.key, item.replay, item.received_at)
+            except Busy:
+                replies = self.conversation.busy(sender)
             await self._send(user_id, sender, replies)
 
     async def _send(self, user_id: str, sender: str, replies: list[BotMessage]) -> None:
