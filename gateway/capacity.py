@@ -10,9 +10,15 @@ inbox gets less), and raises `Busy` otherwise: the channel then answers at once 
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+
+logger = logging.getLogger(__name__)
+
+# Under overload refusals come many a second: one warning at most this often, with the count.
+LOG_EVERY_SECONDS = 10.0
 
 
 class Busy(Exception):
@@ -26,6 +32,8 @@ class TurnSlots:
         self.limit = limit
         self.wait = wait
         self._free = asyncio.Semaphore(limit) if limit > 0 else None
+        self.refused = 0  # turns refused since the start
+        self._logged = (0, -LOG_EVERY_SECONDS)  # (refused, monotonic time) at the last warning
 
     @asynccontextmanager
     async def slot(self, arrived: float | None = None) -> AsyncIterator[None]:
@@ -36,14 +44,27 @@ class TurnSlots:
         if self._free.locked():
             budget = self.wait - (time.time() - arrived if arrived is not None else 0.0)
             if budget <= 0:
-                raise Busy
+                raise self._busy()
             try:
                 await asyncio.wait_for(self._free.acquire(), budget)
             except TimeoutError:
-                raise Busy from None
+                raise self._busy() from None
         else:
             await self._free.acquire()  # a free slot: taken without waiting
         try:
             yield
         finally:
             self._free.release()
+
+    def _busy(self) -> Busy:
+        self.refused += 1
+        count, at = self._logged
+        now = time.monotonic()
+        if now - at >= LOG_EVERY_SECONDS:
+            logger.warning(
+                "At capacity (%s turns in flight to Rasa): %s turn(s) answered busy since the last warning",
+                self.limit,
+                self.refused - count,
+            )
+            self._logged = (self.refused, now)
+        return Busy()

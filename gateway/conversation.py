@@ -128,7 +128,6 @@ class Conversation:
                 self.log.record(sender, "in", text, "retried" if replay else "received")
                 raw = await self.rasa.send(sender, text, metadata=metadata)
         except Busy:
-            logger.warning("A %s turn refused: %s turns in flight to Rasa", channel, self.slots.limit)
             self.log.record(sender, "in", text, "busy")
             raise
         except RasaUnavailable as error:

@@ -138,3 +138,15 @@ async def test_a_failed_or_cancelled_turn_gives_its_slot_back():
         with pytest.raises(Busy):
             async with slots.slot():
                 pass
+
+
+async def test_refusals_under_overload_are_logged_now_and_then_not_one_line_each(caplog):
+    slots = TurnSlots(1, 0.0)
+    async with slots.slot():
+        for _ in range(50):
+            with pytest.raises(Busy):
+                async with slots.slot():
+                    pass
+    warnings = [r for r in caplog.records if r.name == "gateway.capacity"]
+    assert len(warnings) == 1 and "1 turn(s) answered busy" in warnings[0].getMessage()
+    assert slots.refused == 50
