@@ -3,7 +3,8 @@
 ``Lexicon.expand(query)`` is what the rankers search with: the query without its filler words ("cho em hỏi",
 "hướng dẫn chi tiết") and with the decisions' term of every group it names appended ("gia hạn" -> "đánh giá
 lại"); ``Lexicon.rewrite(query)`` puts that term in place of the phrase typed, so confidence is measured on
-the words the documents use.
+the words the documents use. ``Lexicon.special_cases(text)`` names the special cases a text speaks of
+("nâng hạng", "5 sao", "thu hồi"), so a question-bank phrasing about one yields when the query names none.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ LEXICON_FILE = Path(__file__).resolve().parents[1] / "lexicon.yml"
 class Lexicon:
     groups: tuple[tuple[str, ...], ...]  # folded, abbreviation-expanded phrases; the decisions' term first
     filler: tuple[tuple[str, ...], ...] = ()  # folded words of each filler phrase, longest first
+    special: tuple[tuple[str, ...], ...] = ()  # folded phrases naming one special case, per case
 
     @classmethod
     def load(cls, path: Path = LEXICON_FILE) -> Lexicon:
@@ -31,12 +33,16 @@ class Lexicon:
         groups = raw.get("groups") or [] if isinstance(raw, dict) else None
         if groups is None or not all(isinstance(g, list) and len(g) >= 2 for g in groups):
             raise ValueError(f"{path.name}: 'groups' is a list of groups of at least two phrases")
+        special = raw.get("special") or [] if isinstance(raw, dict) else []
+        if not all(isinstance(g, list) and g for g in special):
+            raise ValueError(f"{path.name}: 'special' is a list of non-empty lists of phrases")
         filler = sorted(
             {tuple(textnorm.normalize_folded(str(p)).split()) for p in raw.get("filler") or ()}, key=len, reverse=True
         )
         return cls(
             tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in groups),
             tuple(f for f in filler if f),
+            tuple(tuple(textnorm.normalize_folded(str(p)) for p in group) for group in special),
         )
 
     def strip_filler(self, query: str) -> str:
@@ -76,6 +82,13 @@ class Lexicon:
         for phrase, term in self._matches(folded):
             folded = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", term, folded)
         return folded
+
+    def special_cases(self, text: str) -> frozenset[int]:
+        """Indexes of the ``special`` cases ``text`` names, as typed or in the decisions' terms."""
+        forms = [f" {form} " for form in (textnorm.normalize_folded(text), self.rewrite(text))]
+        return frozenset(
+            n for n, group in enumerate(self.special) if any(f" {p} " in form for p in group for form in forms)
+        )
 
 
 @lru_cache(maxsize=1)

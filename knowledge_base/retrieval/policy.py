@@ -7,6 +7,8 @@
   names none of its phrases, so "hồ sơ gồm những gì" finds the general case first.
 - A question-bank entry written for the kind of question asked ("ai", "bao lâu", "có … không") is promoted.
 - A chunk whose heading names numbers, none of which the query names ("1 sao" for "3 sao"), is demoted.
+- A question-bank phrasing that names a special case the query does not (the lexicon's ``special`` cases:
+  "nâng hạng", "5 sao", "thu hồi"...) is demoted, so "hồ sơ gồm những gì" is not answered for upgrading.
 - A question-bank phrasing is promoted by how much its words and the query's overlap (Jaccard), so
   the phrasing closest to what was typed wins over one that merely contains the query's words.
 """
@@ -46,11 +48,17 @@ class Query:
     kind: str | None = None  # question_kind.kind_of
     numbers: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
+    special: frozenset[int] = frozenset()  # the lexicon's special cases named
 
     @classmethod
-    def of(cls, text: str, named: set[str] = frozenset(), topic: str | None = None, kind: str | None = None):
+    def of(
+        cls, text: str, named: set[str] = frozenset(), topic: str | None = None, kind: str | None = None, lexicon=None
+    ):
         folded = textnorm.normalize_folded(text)
-        return cls(folded, frozenset(named), topic, kind, frozenset(numbers_in(text)), frozenset(folded.split()))
+        special = lexicon.special_cases(text) if lexicon else frozenset()
+        return cls(
+            folded, frozenset(named), topic, kind, frozenset(numbers_in(text)), frozenset(folded.split()), special
+        )
 
 
 @dataclass(frozen=True)
@@ -59,10 +67,14 @@ class Heading:
 
     words: frozenset[str]
     numbers: frozenset[str]
+    special: frozenset[int] = frozenset()  # the lexicon's special cases a question-bank phrasing names
 
     @classmethod
-    def of(cls, chunk) -> Heading:
-        return cls(frozenset(textnorm.normalize_folded(chunk.heading).split()), frozenset(numbers_in(chunk.heading)))
+    def of(cls, chunk, lexicon=None) -> Heading:
+        special = lexicon.special_cases(chunk.heading) if lexicon and chunk.is_qa else frozenset()
+        return cls(
+            frozenset(textnorm.normalize_folded(chunk.heading).split()), frozenset(numbers_in(chunk.heading)), special
+        )
 
 
 def adjust(score: float, chunk, heading: Heading, query: Query, params) -> float:
@@ -84,6 +96,8 @@ def adjust(score: float, chunk, heading: Heading, query: Query, params) -> float
         score *= 1 + params.phrasing_weight * overlap
     if query.numbers and heading.numbers and not heading.numbers & query.numbers:
         score *= params.number_mismatch_penalty
+    if heading.special - query.special:
+        score *= params.special_term_penalty
     return score
 
 

@@ -18,7 +18,7 @@ from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_score
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.confidence import TermStats
 from knowledge_base.retrieval.index import IndexParams, LoadedIndex, load_index
-from knowledge_base.retrieval.lexicon import default_lexicon
+from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.settings import KBSettings
 
 
@@ -37,6 +37,7 @@ class RetrievalParams:
     kind_boost: float = 1.1
     number_mismatch_penalty: float = 0.8
     phrasing_weight: float = 0.5
+    special_term_penalty: float = 0.65
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,19 @@ class Retriever:
         self.params = params
         self._terms = TermStats(index.chunks)
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
-        self._headings = [policy.Heading.of(c) for c in index.chunks]
         self._vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
         self.lexicon = default_lexicon()
+
+    @property
+    def lexicon(self) -> Lexicon:
+        return self._lexicon
+
+    @lexicon.setter
+    def lexicon(self, lexicon: Lexicon) -> None:
+        """The lexicon searched with; the headings' special cases are read with it."""
+        self._lexicon = lexicon
+        self._headings = [policy.Heading.of(c, lexicon) for c in self.index.chunks]
 
     def _raw_scores(self, query: str) -> dict[int, float]:
         """Candidates of the back-end for the query with the lexicon's terms added."""
@@ -92,6 +102,7 @@ class Retriever:
             policy.named_decisions(query) | set(decisions or ()),
             policy.INTENT_TOPICS.get(intent or ""),
             kind_of(query),
+            self.lexicon,
         )
         scored = [
             (policy.adjust(s, chunks[i], self._headings[i], wanted, self.params), i)

@@ -52,3 +52,16 @@ def test_a_group_needs_two_phrases(tmp_path):
     path.write_text("groups:\n  - [hồ sơ]\n", encoding="utf-8")
     with pytest.raises(ValueError):
         Lexicon.load(path)
+
+
+def test_special_cases_are_named_as_typed_or_in_the_decisions_terms(tmp_path):
+    path = tmp_path / "lexicon.yml"
+    path.write_text(
+        "groups:\n  - [đánh giá lại, gia hạn]\nspecial:\n  - [nâng hạng, lên sao]\n  - [đánh giá lại]\n",
+        encoding="utf-8",
+    )
+    lexicon = Lexicon.load(path)
+    assert lexicon.special_cases("hs muon len sao gom gi") == {0}
+    assert lexicon.special_cases("thủ tục gia hạn OCOP") == {1}  # "gia hạn" is the decisions' "đánh giá lại"
+    assert lexicon.special_cases("hồ sơ gồm những gì") == set()
+    assert lexicon.special_cases("lên saoo") == set()  # whole words only

@@ -2,9 +2,12 @@
 
 from types import SimpleNamespace
 
+import pytest
+
 from knowledge_base import textnorm
 from knowledge_base.question_kind import kind_of
 from knowledge_base.retrieval.documents import parse_meta_comment
+from knowledge_base.retrieval.lexicon import default_lexicon
 from knowledge_base.retrieval.policy import Heading, Query, adjust
 from knowledge_base.retrieval.retriever import RetrievalParams
 
@@ -77,3 +80,22 @@ def test_the_phrasing_closest_to_the_query_wins():
     assert score(qa("nâng hạng từ 3 sao lên 4 sao làm thế nào", "how"), query) > score(
         qa("nâng hạng từ 3 sao lên 4 sao thì có được thưởng không, được thưởng bao nhiêu", "how"), query
     )
+
+
+def special_score(heading: str, query: str, lexicon) -> float:
+    """``score`` with the special cases of ``lexicon`` (None: none) read on both sides."""
+    candidate = qa(heading, "list")
+    wanted = Query.of(query, kind=kind_of(query), lexicon=lexicon)
+    return adjust(1.0, candidate, Heading.of(candidate, lexicon), wanted, RetrievalParams())
+
+
+def test_a_phrasing_naming_a_special_case_the_query_does_not_name_is_demoted():
+    lexicon = default_lexicon()
+    query = "ho so dang ky ocop gom nhung gi"
+    upgrade = "ho so dang ky nang hang sao ocop gom nhung gi"
+    general = "ho so dang ky ocop lan dau gom nhung gi"
+    assert special_score(upgrade, query, lexicon) < special_score(general, query, lexicon)
+    assert special_score(upgrade, query, lexicon) < special_score(upgrade, query, None)
+    # Named, as typed or in other words, the case ranks fully.
+    for named in ("ho so dang ky nang hang sao ocop gom nhung gi", "hs muốn lên sao gồm những gì"):
+        assert special_score(upgrade, named, lexicon) == pytest.approx(special_score(upgrade, named, None))
