@@ -3,8 +3,9 @@
     .venvs/app/bin/python scripts/sweep_answers.py
 
 Builds the index once in memory from the current documents and question bank, then answers every tune
-question with each variant of RetrievalParams and prints the correct share overall and by style. The
-holdout split is never read here.
+question with each variant of RetrievalParams (or of the BM25 parameters, whose BM25 index is rebuilt
+beside the same dense index) and prints the correct share overall and by style. The holdout split is
+never read here.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ sys.path.insert(0, str(ROOT))
 from knowledge_base import answer_evaluation as ev  # noqa: E402
 from knowledge_base.answer import NOT_SURE, answer_question  # noqa: E402
 from knowledge_base.retrieval import RetrievalParams, Retriever  # noqa: E402
-from knowledge_base.retrieval.index import build_in_memory  # noqa: E402
+from knowledge_base.retrieval.index import IndexParams, build_bm25, build_in_memory  # noqa: E402
 from knowledge_base.retrieval.lexicon import default_lexicon  # noqa: E402
 from knowledge_base.settings import KBSettings  # noqa: E402
 
 BASE = RetrievalParams()
-# A variant is RetrievalParams, or the name of a lexicon change ("no filler", "no lexicon").
+# A variant is RetrievalParams, IndexParams (BM25 rebuilt), or the name of a lexicon change ("no filler", ...).
 VARIANTS = {
     "chosen defaults": BASE,
     "no filler removal": "no filler",
@@ -36,6 +37,10 @@ VARIANTS = {
     "no number penalty": replace(BASE, number_mismatch_penalty=1.0),
     "dense weight 0.3": replace(BASE, dense_weight=0.3),
     "dense weight 0.7": replace(BASE, dense_weight=0.7),
+    "no special penalty": replace(BASE, special_term_penalty=1.0),
+    "special penalty 0.8": replace(BASE, special_term_penalty=0.8),
+    "bm25 b 0.5": IndexParams(bm25_b=0.5),
+    "bm25 b 0.9": IndexParams(bm25_b=0.9),
 }
 
 
@@ -50,7 +55,10 @@ def main() -> int:
         + f"{'real':>8}"
     )
     for name, params in VARIANTS.items():
-        retriever = Retriever(index, "hybrid", params if isinstance(params, RetrievalParams) else BASE)
+        variant = index
+        if isinstance(params, IndexParams):
+            variant = replace(index, bm25=build_bm25(index.chunks, params), params=params)
+        retriever = Retriever(variant, "hybrid", params if isinstance(params, RetrievalParams) else BASE)
         if params == "no filler":
             retriever.lexicon = replace(default_lexicon(), filler=())
         elif params == "no lexicon":

@@ -114,9 +114,26 @@ def is_fresh(settings: KBSettings, params: IndexParams) -> bool:
     return bool(manifest) and manifest.get("fingerprint") == expected
 
 
+def build_bm25(chunks: list[Chunk], params: IndexParams, progress: bool = False):
+    """The BM25 index of ``chunks`` (also used to measure BM25 parameters on one loaded index)."""
+    import bm25s
+
+    bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
+    start_method = multiprocessing.get_start_method(allow_none=True)
+    texts = [indexed_text(c, params) for c in chunks]
+    bm25.index(
+        [bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
+        show_progress=False,
+    )
+    if start_method is None:
+        # Indexing fixes the process-wide start method ("fork") as a side effect; the action server, which may
+        # build the index while it starts, then could not start Sanic (which asks for "spawn").
+        multiprocessing.set_start_method(None, force=True)
+    return bm25
+
+
 def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = False) -> LoadedIndex:
     """Parse, chunk and index the documents without touching the disk (also used for tuning)."""
-    import bm25s
     import faiss
 
     started = time.perf_counter()
@@ -129,18 +146,7 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(), p
     if not chunks:
         raise ValueError(f"no chunks: no documents with '##' sections in {settings.documents_dir}")
     texts = [indexed_text(c, params) for c in chunks]
-
-    bm25 = bm25s.BM25(k1=params.bm25_k1, b=params.bm25_b)
-    start_method = multiprocessing.get_start_method(allow_none=True)
-    bm25.index(
-        [bm25_tokens(t, params.bm25_bigrams) for t in tqdm(texts, desc="BM25", disable=not progress)],
-        show_progress=False,
-    )
-    if start_method is None:
-        # Indexing fixes the process-wide start method ("fork") as a side effect; the action server, which may
-        # build the index while it starts, then could not start Sanic (which asks for "spawn").
-        multiprocessing.set_start_method(None, force=True)
-
+    bm25 = build_bm25(chunks, params, progress)
     embedder = create_embedder(settings.embedding_model, params.lsa_dim)
     embedder.fit(texts)
     vectors = embedder.encode(texts, progress=progress)
