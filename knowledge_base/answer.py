@@ -5,7 +5,8 @@
   from the scoring sheets as data (``product_answers``);
 - otherwise the hybrid retriever (cached per process) finds a question-bank entry, whose answer is sent
   whole, or a document section, whose most relevant whole passages are sent; then the citation line, a
-  note when the source decision is superseded, and one or two follow-up buttons;
+  note when the source decision is superseded, and one or two follow-up buttons. A yes/no entry's bare
+  opening ("Không.", "Có.") is dropped when the question is not a yes/no question ("…thì phải làm gì");
 - when confidence is below ``CONFIDENCE_THRESHOLD`` it says it is not sure (or, for a message the NLU
   found out of scope, that the OCOP decisions do not cover it) and names who can help.
 It never guesses. Lists are never cut: a channel splits a long reply into several messages.
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from knowledge_base import legal, settings, textnorm
 from knowledge_base.hotline import hotline_message
 from knowledge_base.product_answers import answer_from_data
-from knowledge_base.question_kind import split_questions
+from knowledge_base.question_kind import kind_of, split_questions
 from knowledge_base.retrieval import Hit, Retriever, get_retriever
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.policy import INTENT_TOPICS
@@ -50,6 +51,10 @@ EMPTY_QUESTION = 'Anh/chị vui lòng nhập câu hỏi về chương trình OCO
 _FOLLOW_UPS: dict[str, list[tuple[str, str]]] = REGISTRY.follow_ups()
 _HOTLINE_BUTTON = {"title": "Gặp cán bộ hỗ trợ", "payload": "/human_handoff"}
 
+# A yes/no entry's opening sentence of one word ("Có.", "Không được.") and what follows it.
+_YESNO_OPENING_RE = re.compile(r"^(?:Có|Không|Được|Không được|Chưa)\.\s+(?=\S)")
+# Whatever kind question_kind ranks first, a question ending in "không/chưa" or asking "có … không" wants a yes/no.
+_YESNO_QUESTION_RE = re.compile(r"\b(?:khong|chua)(?: (?:a|ha|nhi|vay|the|nhe))*$|\bco\b.*\b(?:khong|chua)\b")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
 _MARKDOWN_RE = re.compile(r"\*\*|__|`|^#+\s*", re.MULTILINE)
 
@@ -193,6 +198,20 @@ def confidence_threshold() -> float:
         return CONFIDENCE_THRESHOLD
 
 
+def asks_yes_or_no(question: str) -> bool:
+    """Whether ``question`` wants a yes or a no first ("…có bị loại không", "htx tham gia dc ko")."""
+    return kind_of(question) == "yesno" or bool(_YESNO_QUESTION_RE.search(textnorm.normalize_folded(question)))
+
+
+def fit_opening(answer: str, question: str) -> str:
+    """``answer`` without its one-word yes/no opening sentence when ``question`` is not a yes/no question."""
+    opening = _YESNO_OPENING_RE.match(answer)
+    if not opening or asks_yes_or_no(question):
+        return answer
+    rest = answer[opening.end() :]
+    return rest[0].upper() + rest[1:]
+
+
 def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
     """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
     data = answer_from_data(question)
@@ -203,7 +222,7 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
         return Answer("", "", [], False, hits)
     best = hits[0].chunk
     if best.is_qa:  # a question-bank entry: its answer is written to be sent whole
-        body = render_star_marks(best.text)
+        body = fit_opening(render_star_marks(best.text), question)
     else:
         body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
     return Answer(body, best.citation(), _buttons(best, intent), True, hits, _superseded_note(best, body))

@@ -2,10 +2,11 @@
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from knowledge_base.answer import answer_question, trim_to_sentences
+from knowledge_base.answer import answer_question, fit_opening, trim_to_sentences
 from knowledge_base.hotline import hotline_message
 
 
@@ -123,3 +124,22 @@ def test_odd_inputs_never_crash_and_respect_the_limit(kb_env):
     for text in odd:
         answer = answer_question(text, max_chars=300)
         assert answer.text and len(answer.text) <= 300
+
+
+@pytest.mark.parametrize(
+    "question, opens",
+    [
+        ("hết hạn chứng nhận thì phải làm gì", "Giấy chứng nhận"),
+        ("Giấy chứng nhận hết hạn thì xử lý thế nào?", "Giấy chứng nhận"),
+        ("hết hạn chứng nhận có phải làm lại hồ sơ không", "Không. Giấy chứng nhận"),
+        ("het han co tu gia han duoc ko", "Không. Giấy chứng nhận"),
+    ],
+)
+def test_a_yes_no_opening_is_kept_only_for_a_yes_no_question(question, opens):
+    answer = "Không. Giấy chứng nhận không tự gia hạn; chủ thể đăng ký đánh giá lại."
+    assert fit_opening(answer, question).startswith(opens)
+
+
+def test_an_opening_that_is_part_of_the_sentence_stays():
+    answer = "Không được với các bộ chế biến ở phiếu 7–15."
+    assert fit_opening(answer, "nguyên liệu nhập khẩu thì sao") == answer
