@@ -10,6 +10,12 @@ or a sheet ("bộ 9", "phiếu số 9") is named:
 * what a star level needs: "bộ 9 cần gì để đạt 4 sao" — the points band and, per criterion, the strongest
   option marked for that level or a lower one.
 
+* where the raw material may come from: "nước mắm: nguyên liệu mua ở tỉnh khác có bị loại không" — the sheet's
+  origin criterion (1.1) as printed: its options with their points and star marks, its printed requirement and
+  the case in which it rejects the dossier. Material bought in another province is not imported: on a sheet
+  without a printed origin requirement it costs points, it is not a rejection, and a question about rejection or
+  permission is answered so ("Không bị loại, nhưng…", "Được, nhưng…").
+
 A yes/no question naming OCOP ("mật ong có được làm OCOP không", "lan hồ điệp tham gia OCOP được không") starts
 with the answer: "Được." (a permission) or "Có." when it asks whether the product is recognised ("cá cảnh có được
 công nhận OCOP không"), then the set and group (and what taking part needs when it also asks "cần gì"). The set,
@@ -337,6 +343,15 @@ _GROUP_RE = re.compile(
 _NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|giay to)\b")
 _STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang)\s+([1-5])\s*(?:sao|\*)")
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
+# Where the raw material comes from: "nguyên liệu mua ở tỉnh khác", "nguồn gốc nguyên liệu", "nhập nguyên liệu".
+_ORIGIN_RE = re.compile(r"\bnguyen (?:vat )?lieu\b|\bnguon goc\b")
+_ELSEWHERE_RE = re.compile(
+    r"\b(?:tinh khac|ngoai tinh|tinh ban|noi khac|dia phuong khac|vung khac|mua|nhap|khong phai cua tinh|"
+    r"khong phai o tinh|tu ngoai)\b"
+)
+_IMPORT_RE = re.compile(r"\bnhap khau\b|\bnuoc ngoai\b|\bnhap ngoai\b|\btrung quoc\b")
+_REJECTION_RE = re.compile(r"\b(?:bi loai|loai ho so|khong dat|bi truot|bi danh truot)\b")
+_PERMISSION_RE = re.compile(r"\b(?:duoc|co the)\b")
 _SHEET_RE = re.compile(r"\b(?:bo|phieu)\s+(?:san pham\s+|tieu chi\s+)?(?:so\s+)?(\d{1,2})\b")
 # "mật ong có được làm OCOP không", "lan hồ điệp tham gia OCOP được không", "cá koi có làm OCOP được không"
 _YESNO_RE = re.compile(
@@ -503,6 +518,45 @@ def _star_text(sheet: Sheet, product: str | None, star: int) -> str:
     return "\n".join(parts)
 
 
+def _origin_criterion(sheet: Sheet) -> Criterion | None:
+    """The sheet's criterion on where the product or its raw material comes from (1.1), if it has one."""
+    return next(
+        (c for c in sheet.criteria if c.label.startswith("Nguồn nguyên liệu") or c.label == "Nguồn gốc sản phẩm"),
+        None,
+    )
+
+
+def _origin_text(sheet: Sheet, product: str | None, criterion: Criterion, folded: str) -> str:
+    """What the sheet's origin criterion says to a producer buying raw material elsewhere (module docstring)."""
+    where = f"tiêu chí {criterion.number} “{criterion.label}” (tối đa {criterion.max} điểm) của phiếu số {sheet.number}"
+    rejections = [r.text.rstrip(".") for r in criterion.rules if r.kind == "disqualify"]
+    required = _origin_lines(sheet)
+    if _IMPORT_RE.search(folded):
+        head = [f"Phiếu số {sheet.number} ghi ở tiêu chí {criterion.number}: “{r}”." for r in rejections] or [
+            f"Phiếu số {sheet.number} không ghi trường hợp loại hồ sơ vì nguyên liệu nhập khẩu; {where} chấm "
+            "theo các phương án dưới đây."
+        ]
+    elif required:  # the sheet itself requires where the product is grown or raised
+        head = required
+    else:
+        fewer = f"nguyên liệu mua ngoài tỉnh được ít điểm hơn ở {where}."
+        if _REJECTION_RE.search(folded):
+            head = ["Không bị loại, nhưng " + fewer]
+        elif _PERMISSION_RE.search(folded):
+            head = ["Được, nhưng " + fewer]
+        else:
+            head = [fewer[0].upper() + fewer[1:]]
+    lines = head + [f"Các phương án của tiêu chí {criterion.number}:"]
+    for option in criterion.options:
+        if not option.implicit:  # options printed on the sheet only
+            mark = f" ({star_label(option.min_star)})" if option.min_star else ""
+            lines.append(f"- {option.label}: {option.points} điểm{mark}.")
+    if rejections and not _IMPORT_RE.search(folded):
+        lines.append("Tiêu chí này chỉ loại hồ sơ khi: " + "; ".join(r[0].lower() + r[1:] for r in rejections) + ".")
+    lines.append(_set_sentence(sheet, product))
+    return "\n".join(lines)
+
+
 def answer_from_data(question: str) -> DataAnswer | None:
     """A data answer when ``question`` names a product or sheet and asks its set/group, its requirements or a
     star level's minimums (see the module docstring); ``None`` for any other question."""
@@ -512,7 +566,9 @@ def answer_from_data(question: str) -> DataAnswer | None:
     if _says(question, BUSINESS_PHRASES) and not _says(question, PARTICIPATION_PHRASES):
         return None
     star = _STAR_RE.search(folded)
-    if star and _STAR_AIM_RE.search(folded):
+    if _ORIGIN_RE.search(folded) and (_ELSEWHERE_RE.search(folded) or _IMPORT_RE.search(folded)):
+        kind = "origin"
+    elif star and _STAR_AIM_RE.search(folded):
         kind = "star"
     elif _GROUP_RE.search(folded):
         kind = "group"
@@ -526,7 +582,12 @@ def answer_from_data(question: str) -> DataAnswer | None:
     if named is None:
         return None
     sheet, product = named
-    if kind == "star":
+    if kind == "origin":
+        criterion = _origin_criterion(sheet)
+        if criterion is None:
+            return None
+        text = _origin_text(sheet, product, criterion, folded)
+    elif kind == "star":
         level = int(star.group(1))
         if level < 3:
             return None

@@ -347,3 +347,31 @@ def test_yes_no_product_question_starts_with_the_answer_then_the_set_and_group(q
 )
 def test_yes_no_without_a_catalogue_product_or_with_a_star_is_not_a_yes(question):
     assert answer_from_data(question) is None
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["nước mắm: nguyên liệu mua ở tỉnh khác có bị loại không", "nuoc mam nguyen lieu mua ngoai tinh co bi loai ko"],
+)
+def test_raw_material_from_another_province_costs_points_it_is_not_a_rejection(question):
+    answer = answer_from_data(question)
+    assert answer is not None and answer.sheet == 9
+    assert answer.text.startswith("Không bị loại, nhưng")
+    origin = next(c for c in all_criteria(raw_sheet(9)) if c["number"] == "1.1")
+    for option in origin["options"]:
+        if not option.get("implicit"):
+            assert f"{option['label']}: {option['points']} điểm" in answer.text
+    for rule in origin["rules"]:  # the only rejection the criterion prints: imported or unknown material
+        assert rule["text"][1:] in answer.text
+
+
+def test_a_permission_question_about_raw_material_opens_with_the_permission():
+    answer = answer_from_data("làm tương bằng đậu mua ở tỉnh bạn, nguyên liệu ngoài tỉnh thì có được không")
+    assert answer is not None and answer.text.startswith("Được, nhưng")
+
+
+def test_a_sheet_printing_an_origin_requirement_quotes_it_instead_of_saying_no_rejection():
+    answer = answer_from_data("mật ong nguyên liệu mua ở tỉnh khác có bị loại không")
+    assert answer is not None and answer.sheet == 4
+    assert not answer.text.startswith("Không bị loại")
+    assert all(note.rstrip(".") in answer.text for note in origin_notes(4))

@@ -1,0 +1,40 @@
+"""Replies of the real knowledge base (documents and question bank) to questions found wrong by hand."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge_base import textnorm
+from knowledge_base.answer import answer_question
+from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval.index import build_in_memory
+from knowledge_base.settings import KBSettings
+
+
+@pytest.fixture(scope="module")
+def retriever() -> Retriever:
+    return Retriever(build_in_memory(KBSettings.from_env()))
+
+
+@pytest.mark.parametrize("question", ["ho so dang ky ocop gom nhung gi", "Hồ sơ đăng ký OCOP gồm những gì?"])
+def test_a_dossier_question_naming_no_case_gets_the_first_time_dossier(retriever, question):
+    assert retriever.search(question, k=1)[0].chunk.section_id == "qa:ho-so-lan-dau-thanh-phan"
+    assert "nang hang" not in textnorm.fold(answer_question(question, retriever=retriever).text)
+
+
+def test_an_upgrade_dossier_question_still_gets_the_upgrade_dossier(retriever):
+    assert (
+        retriever.search("ho so nang hang sao gom nhung gi", k=1)[0].chunk.section_id == "qa:ho-so-nang-hang-thanh-phan"
+    )
+
+
+def test_raw_material_from_another_province_is_not_answered_as_a_rejection(retriever):
+    text = answer_question("nước mắm: nguyên liệu mua ở tỉnh khác có bị loại không", retriever=retriever).text
+    assert text.startswith("Không bị loại, nhưng")
+
+
+@pytest.mark.parametrize("question", ["hết hạn chứng nhận thì phải làm gì", "het han chung nhan thi phai lam gi"])
+def test_a_what_to_do_question_gets_no_yes_or_no(retriever, question):
+    answer = answer_question(question, retriever=retriever)
+    assert answer.confident
+    assert not answer.text.startswith(("Có.", "Không.", "Được.", "Không được.", "Chưa."))
