@@ -16,6 +16,7 @@ import asyncio
 import logging
 import weakref
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from gateway.capacity import Busy, TurnSlots
 from gateway.formatting import clean_user_text, has_words
@@ -77,6 +78,11 @@ class BotMessage:
         return {"text": self.text, "buttons": [{"title": b.title, "payload": b.payload} for b in self.buttons]}
 
 
+class Reply(NamedTuple):
+    messages: list[BotMessage]
+    live: bool | None = None  # staff hold the conversation after the turn; None: not looked up
+
+
 class Conversation:
     """Turns one user message into the bot's messages, logging both sides."""
 
@@ -107,21 +113,27 @@ class Conversation:
         have run the Rasa turn already (then the tracker is asked first, so the turn runs once). `arrived`
         (`time.time()`) is when the update was acknowledged: the wait for a slot to Rasa counts from it.
         """
+        return (await self.respond(sender, text, message_id, replay, arrived)).messages
+
+    async def respond(
+        self, sender: str, text: str, message_id: str = "", replay: bool = False, arrived: float | None = None
+    ) -> Reply:
+        """`reply()` with whether staff hold the conversation after the turn (None: not looked up)."""
         text = clean_user_text(text)
         if not text:
-            return self._local(sender, text, "empty", EMPTY_REPLY)
+            return Reply(self._local(sender, text, "empty", EMPTY_REPLY))
         if len(text) > self.max_message_chars:
-            return self._local(sender, text, "too_long", too_long_reply(len(text), self.max_message_chars))
+            return Reply(self._local(sender, text, "too_long", too_long_reply(len(text), self.max_message_chars)))
         if not has_words(text):
-            return self._local(sender, text, "no_words", NO_WORDS_REPLY)
-        held = await self.handovers.holding(sender) if self.handovers else None
+            return Reply(self._local(sender, text, "no_words", NO_WORDS_REPLY))
+        held, streak = await self.handovers.turn_state(sender) if self.handovers else (None, 0)
         if held is not None:  # staff hold the conversation: the message goes to them, the bot stays silent
-            return await self.handovers.forward(held, sender, text)
+            return Reply(await self.handovers.forward(held, sender, text), True)
         channel = sender.split(":", 1)[0]
         earlier = await self._earlier_turn(sender, message_id) if replay and message_id else None
         if earlier is not None:
             logger.info("A replayed %s update was answered by Rasa before: its reply is sent again", channel)
-            return self._answered(sender, to_bot_messages(earlier), "replayed")
+            return Reply(self._answered(sender, to_bot_messages(earlier), "replayed"), False)
         metadata = {"channel": channel, "message_id": message_id} if message_id else {"channel": channel}
         try:
             async with self.slots.slot(arrived):
@@ -132,13 +144,13 @@ class Conversation:
             raise
         except RasaUnavailable as error:
             logger.warning("Rasa unavailable for a %s message: %s", channel, error)
-            return self._answered(sender, [], "rasa_unavailable")
-        messages = to_bot_messages(raw)
+            return Reply(self._answered(sender, [], "rasa_unavailable"), False)
+        messages, live = to_bot_messages(raw), False
         if self.handovers:
-            messages = await self.handovers.after_turn(sender, text, raw, messages)
+            messages, live = await self.handovers.after_turn(sender, text, raw, messages, streak)
         if not messages and text.lower() in RESTART_COMMANDS:
-            return self._answered(sender, [BotMessage(RESTART_REPLY)], "restart")
-        return self._answered(sender, messages, "ok")
+            return Reply(self._answered(sender, [BotMessage(RESTART_REPLY)], "restart"), live)
+        return Reply(self._answered(sender, messages, "ok"), live)
 
     async def _earlier_turn(self, sender: str, message_id: str) -> list[dict] | None:
         """The bot messages of Rasa's turn for `message_id`, or None (no such turn, or cannot tell)."""

@@ -72,10 +72,11 @@ async def chat(body: ChatRequest, request: Request) -> ChatResponse:
     sender = f"web:{sender_id}"
     async with conversation.lock(sender):
         try:
-            replies = await conversation.reply(sender, body.message)
+            replies, live = await conversation.respond(sender, body.message)
         except Busy:
             return _busy(conversation.busy(sender))
-    live = await request.app.state.handovers.holding(sender) is not None
+    if live is None:  # a reply of the gateway's own (empty or over-long text): the turn did not look
+        live = await request.app.state.handovers.holding(sender) is not None
     return ChatResponse(sender=sender_id, messages=[ChatMessage(**m.as_dict()) for m in _split(replies)], live=live)
 
 

@@ -104,6 +104,10 @@ class Handovers:
         """The active hand-over of `sender`, if staff hold the conversation."""
         return await self._db(self.store.active, sender)
 
+    async def turn_state(self, sender: str) -> tuple[Handover | None, int]:
+        """What a turn reads first: the active hand-over of `sender` and its run of refusals so far."""
+        return await self._db(self.store.turn_state, sender)
+
     async def forward(self, handover: Handover, sender: str, text: str) -> list[BotMessage]:
         """A producer's message while staff hold the conversation: into the transcript, no bot reply."""
         await self._db(self.store.add_message, handover.id, "in", text)
@@ -114,21 +118,24 @@ class Handovers:
             logger.warning("Rasa did not record a message held by staff: %s", error)
         return []
 
-    async def after_turn(self, sender: str, text: str, raw: list[dict], messages: list[BotMessage]) -> list[BotMessage]:
+    async def after_turn(
+        self, sender: str, text: str, raw: list[dict], messages: list[BotMessage], streak: int
+    ) -> tuple[list[BotMessage], bool]:
         """Start a hand-over when Rasa asked for one or after two refusals in a row, erase the producer's data
-        when they confirmed it; else the bot's messages."""
+        when they confirmed it; else the bot's messages. `streak` is the sender's run of refusals before this
+        turn (`turn_state`); an answer ends it, with a write only when there is one. True: staff hold it now."""
         if self.eraser and has_marker(raw, ERASE_MARKER):
-            return await self.eraser.after_confirmation(sender)
+            return await self.eraser.after_confirmation(sender), False
         if has_marker(raw, HANDOVER_MARKER):
-            return messages + await self.start(sender, "asked", paused=True)
+            return messages + await self.start(sender, "asked", paused=True), True
         if is_refusal(messages):
             if await self._db(self.store.refused, sender) >= REFUSALS_IN_A_ROW:
                 # the refusal's buttons (hotline, rephrase) would only reach the staff now
                 answered = [BotMessage(m.text) for m in messages]
-                return answered + await self.start(sender, "refusals", paused=False, question=text)
-        elif messages:
+                return answered + await self.start(sender, "refusals", paused=False, question=text), True
+        elif messages and streak:
             await self._db(self.store.answered, sender)
-        return messages
+        return messages, False
 
     async def start(self, sender: str, reason: str, paused: bool, question: str = "") -> list[BotMessage]:
         """Queue `sender` for staff; the message telling the producer what happens next."""

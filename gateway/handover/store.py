@@ -89,6 +89,18 @@ class HandoverStore:
     def active(self, sender: str) -> Handover | None:
         return self._one("sender = :sender AND state <> 'closed'", sender=sender)
 
+    def turn_state(self, sender: str) -> tuple[Handover | None, int]:
+        """The active hand-over of `sender` (or None) and its run of refusals, in one statement (once a turn)."""
+        columns = ", ".join(f"h.{name}" for name in _COLUMNS.split(", "))
+        rows = self.db.rows(
+            f"SELECT {columns}, s.count FROM (SELECT CAST(:sender AS TEXT) AS sender) q "
+            "LEFT JOIN handovers h ON h.sender = q.sender AND h.state <> 'closed' "
+            "LEFT JOIN refusal_streaks s ON s.sender = q.sender",
+            sender=sender,
+        )
+        *handover, streak = rows[0]
+        return (Handover(*handover) if handover[0] is not None else None), int(streak or 0)
+
     def start(
         self, sender: str, reason: str, question: str, context: list[tuple[str, str]], now: float | None = None
     ) -> tuple[Handover, bool]:

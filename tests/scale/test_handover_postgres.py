@@ -31,6 +31,7 @@ def test_two_instances_share_one_queue_and_never_open_two_hand_overs_for_a_produ
     assert first.version() == second.version()
     assert second.close(handover.id, "returned") and not first.close(handover.id, "returned"), "closed once"
     assert first.refused("web:abc") == 1 and second.refused("web:abc") == 2
+    assert first.turn_state("web:abc") == (None, 2)
 
 
 def test_erasure_deletes_the_rasa_events_in_the_shared_database(database_url, tmp_path):

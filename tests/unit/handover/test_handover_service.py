@@ -125,3 +125,30 @@ def test_erasing_a_producer_deletes_tracker_messages_feedback_and_hand_overs(dat
     assert remaining == [log.user_hash("zalo:other")]
     assert [h.sender for h in store.listing()] == ["zalo:other"]
     assert database.rows("SELECT COUNT(*) FROM feedback")[0][0] == 1
+
+
+def test_a_turn_reads_the_hand_over_and_the_run_of_refusals_at_once(database, tmp_path):
+    handovers = service(database, tmp_path)
+    store = handovers.store
+    assert store.turn_state(SENDER) == (None, 0)
+    store.refused(SENDER)
+    assert store.turn_state(SENDER) == (None, 1)
+    handover, _ = store.start(SENDER, "refusals", "hồ sơ gồm gì", [])
+    assert store.turn_state(SENDER) == (store.active(SENDER), 1) and handover.id == store.active(SENDER).id
+    store.close(handover.id, "returned")
+    store.answered(SENDER)
+    assert store.turn_state(SENDER) == (None, 0)
+    assert store.turn_state("zalo:someone-else") == (None, 0)
+
+
+def test_an_answer_writes_the_end_of_a_run_of_refusals_only_when_there_is_one(database, tmp_path, monkeypatch):
+    from gateway.conversation import BotMessage
+
+    handovers = service(database, tmp_path)
+    ended = []
+    monkeypatch.setattr(handovers.store, "answered", ended.append)
+    answer = [BotMessage("Hồ sơ gồm phiếu đăng ký.\nNguồn: QĐ 26/2026/QĐ-TTg, Điều 6.")]
+    assert asyncio.run(handovers.after_turn(SENDER, "hồ sơ gồm gì", [], answer, streak=0)) == (answer, False)
+    assert ended == []
+    asyncio.run(handovers.after_turn(SENDER, "hồ sơ gồm gì", [], answer, streak=1))
+    assert ended == [SENDER]
