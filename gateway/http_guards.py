@@ -4,7 +4,8 @@
 limit get 413. Every other request body is JSON on this gateway, so before any route sees one it must be
 UTF-8 and strict JSON: no NaN or Infinity, at most `MAX_JSON_DEPTH` levels of nesting, integers of at most
 `MAX_INT_DIGITS` digits; anything else gets 400 (`parse_json` is the same check for a route that parses
-its body itself). Other validation failures get 422; each has a Vietnamese `error` (for a person) beside
+its body itself; `json_body` hands a route the value the guard decoded, so a body is parsed once). Other
+validation failures get 422; each has a Vietnamese `error` (for a person) beside
 FastAPI's usual `detail` (for a program), and echoes no more than `ECHO_CHARS` characters of any input.
 Every response carries `SECURITY_HEADERS` (the pages load only their own scripts and styles).
 """
@@ -37,6 +38,8 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Referrer-Policy": "no-referrer",
 }
+# Where the guard leaves the decoded body for the route (`json_body`), in the request's scope state.
+_DECODED = "ocop_json_body"
 # FastAPI's API docs pages load their script from a CDN; they get every header but the CSP.
 _NO_CSP_PATHS = ("/docs", "/redoc", "/docs/oauth2-redirect")
 
@@ -111,6 +114,14 @@ def parse_json(raw: bytes | str) -> Any:
     return value
 
 
+async def json_body(request: Request) -> Any:
+    """The request's body as strict JSON: the value the guard decoded, else decoded now (`JsonBodyError`)."""
+    state = request.scope.get("state") or {}
+    if _DECODED in state:
+        return state[_DECODED]
+    return parse_json(await request.body())
+
+
 def install(app: FastAPI) -> None:
     """Put the shared guards and the 422 handler on `app`."""
     app.add_middleware(BodySizeLimit)
@@ -177,10 +188,11 @@ class BodySizeLimit:
         body = b"".join(chunks)
         if body and not _is_form(scope):
             try:
-                parse_json(body)
+                decoded = parse_json(body)
             except JsonBodyError as error:
                 await error.response()(scope, receive, send)
                 return
+            scope = {**scope, "state": {**(scope.get("state") or {}), _DECODED: decoded}}
         replayed = False
 
         async def replay() -> Message:

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 from gateway import rate_limit
 from gateway import selfassess_models as m
 from gateway.channels.web import STATIC_DIR
-from gateway.http_guards import MAX_ERRORS_SHOWN, JsonBodyError, clip, parse_json
+from gateway.http_guards import MAX_ERRORS_SHOWN, JsonBodyError, clip, json_body
 from gateway.selfassess_models import ScoreRequest
 from knowledge_base.scoring import (
     CITATION,
@@ -397,7 +397,7 @@ async def score_answers(request: Request):
     if refused := rate_limit.refuse(request, "score"):
         return refused
     try:
-        data = parse_json(await request.body())
+        data = await json_body(request)
     except JsonBodyError as error:
         return error.response()
     try:

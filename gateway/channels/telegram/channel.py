@@ -31,6 +31,7 @@ from gateway.capacity import Busy
 from gateway.channels.telegram.callback_keys import CallbackKeys
 from gateway.conversation import EXPIRED_BUTTON_REPLY, NON_TEXT_REPLY, BotMessage, Conversation
 from gateway.formatting import TELEGRAM_TEXT_LIMIT, split_text, utf16_length
+from gateway.http_guards import json_body
 from gateway.inbox import Inbox, Item
 from gateway.settings import Settings
 from knowledge_base.hotline import hotline_message
@@ -136,7 +137,7 @@ class TelegramChannel:
         if self.state != "on":
             return JSONResponse({"error": "Telegram channel is not running"}, 503)
         try:
-            data = json.loads(await request.body())
+            data = await json_body(request)  # decoded once, by the JSON guard
         except (ValueError, UnicodeDecodeError):
             return JSONResponse({"error": "body is not valid JSON"}, 400)
         if not isinstance(data, dict) or not isinstance(data.get("update_id"), int):

@@ -28,6 +28,7 @@ from gateway.channels.zalo.tokens import ZaloTokens, token_store
 from gateway.conversation import NON_TEXT_REPLY, BotMessage, Conversation
 from gateway.database import Database
 from gateway.formatting import ZALO_TEXT_LIMIT, split_text
+from gateway.http_guards import json_body
 from gateway.inbox import Inbox, Item
 from gateway.settings import Settings
 
@@ -84,7 +85,7 @@ class ZaloChannel:
         if not given:
             return JSONResponse({"error": f"missing {SIGNATURE_HEADER} header"}, 401)
         try:
-            event = json.loads(raw)
+            event = await json_body(request)  # decoded once, by the JSON guard
         except (ValueError, UnicodeDecodeError):
             return JSONResponse({"error": "body is not valid JSON"}, 400)
         if not isinstance(event, dict) or not _TIMESTAMP.fullmatch(str(event.get("timestamp", ""))):
