@@ -196,3 +196,15 @@ def test_files_a_child_creates_are_readable_by_their_owner_only(tmp_path):
         service.stop()
     assert oct((tmp_path / "state" / "tracker.db").stat().st_mode & 0o777) == "0o600"
     assert oct((tmp_path / "state").stat().st_mode & 0o777) == "0o700"
+
+
+def test_backends_load_side_by_side_and_the_gateway_starts_once_they_answer(child_script, tmp_path, capsys):
+    # Rasa's model and the action server's index load at the same time; the web chat URL comes only when both answer.
+    actions, rasa = child(child_script, "actions", "late"), child(child_script, "rasa", "late")
+    gateway = child(child_script, "gateway")
+    with Stack(StackConfig(model=Path("unused"), data_dir=tmp_path), 20, [actions, rasa, gateway]):
+        assert all(http_ok(service.ready_url) for service in (actions, rasa, gateway))
+    lines = [line.strip() for line in capsys.readouterr().err.splitlines() if line.strip()]
+    assert lines[:2] == ["starting actions ...", "starting rasa ..."], lines
+    assert [line.split(" (")[0] for line in lines[2:5]] == ["actions ready", "rasa ready", "starting gateway ..."]
+    assert lines[5].startswith("gateway ready (")
