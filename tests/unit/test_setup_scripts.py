@@ -51,7 +51,12 @@ def test_model_name_changes_only_with_training_inputs(tmp_path: Path):
 
     (copy / "README.md").write_text("edited\n")
     (copy / "knowledge_base" / "documents" / "extra.md").write_text("# not a training input\n")
-    assert _model_name(copy) == name, "documents and docs do not retrain the model"
+    for rel in ("questions/ho_so.yml", "lexicon.yml", "topics.yml", "criteria/README.md"):
+        path = copy / "knowledge_base" / rel
+        path.write_text(path.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+    assert _model_name(copy) == name, (
+        "documents, the question bank, the lexicon and the criteria do not retrain the model"
+    )
 
     nlu = next((copy / "data").rglob("*.yml"))
     nlu.write_text(nlu.read_text(encoding="utf-8") + "\n# one more line\n", encoding="utf-8")
