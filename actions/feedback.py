@@ -3,18 +3,20 @@
 Each confident answer carries two buttons whose payloads name the answer (`/feedback_helpful{"answer_id":
 "qa:…"}`); `action_record_feedback` stores the verdict with the question and the citation of that answer,
 found in the answer log (`gateway.staff.records`) of the same producer. Every answer and refusal is logged
-there too, for the editors' review page and the dashboard.
+there too, for the editors' review page and the dashboard: on the records' writer thread, so the turn does
+not wait for the store (the feedback press queues its lookup behind those writes and awaits it).
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from gateway.staff.records import entry_id, safely
+from gateway.staff.records import entry_id, later
 from knowledge_base.retrieval.policy import INTENT_TOPICS
 
 VERDICT_OF_INTENT = {"feedback_helpful": "helpful", "feedback_unhelpful": "unhelpful"}
@@ -43,7 +45,7 @@ def record_answer(sender: str, question: str, intent: str | None, answer) -> str
     topic = INTENT_TOPICS.get(intent or "", "")
     if not topic and answer.confident and answer.hits:
         topic = next(iter(answer.hits[0].chunk.topics), "")
-    safely(
+    later(
         "an answer",
         lambda r: r.answer(sender, question, answer.confident, answer_id, answer.citation, topic, intent or ""),
     )
@@ -81,5 +83,5 @@ class ActionRecordFeedback(Action):
             question, citation = found or (_earlier_question(tracker), "")
             records.feedback(sender, verdict, question, answer_id, citation)
 
-        safely("feedback", write)
+        await asyncio.wrap_future(later("feedback", write))
         return []

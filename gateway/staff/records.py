@@ -4,7 +4,8 @@ The action server writes these rows (it imports only this module and `gateway.da
 gateway's store: `OCOP_DATABASE_URL` (PostgreSQL) or the SQLite file under `OCOP_DATA_DIR`, the same
 place the gateway reads them from. Producers are stored under the message log's hashed id
 (`user_hash`), so the staff pages never see a platform id and a deletion request finds the rows.
-Recording never breaks a chat turn: a store failure is logged (without personal data) and skipped.
+Recording never breaks a chat turn: a store failure is logged (without personal data) and skipped. The
+actions record through `later()`: one writer thread does the writes in order, off rasa-sdk's event loop.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import logging
 import re
 import threading
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -123,9 +125,30 @@ def records() -> Records:
         return _opened
 
 
-def safely(what: str, write) -> None:
+def safely(what: str, write, opened: Records | None = None) -> None:
     """Run `write(records())`; a failure is logged by its type only and never reaches the chat."""
     try:
-        write(records())
+        write(opened or records())
     except Exception as error:  # noqa: BLE001 (any store or driver error)
         log.warning("staff records: could not record %s (%s)", what, type(error).__name__)
+
+
+_writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="staff-records")
+
+
+def later(what: str, write) -> Future:
+    """`safely(what, write)` on the writer thread, after every write asked for before it (a read queued this way
+    sees them); the store is the one open now. The caller does not wait unless it awaits the future."""
+    try:
+        opened = records()
+    except Exception as error:  # noqa: BLE001 (the store cannot be opened: as in `safely`)
+        log.warning("staff records: could not record %s (%s)", what, type(error).__name__)
+        done: Future = Future()
+        done.set_result(None)
+        return done
+    return _writer.submit(safely, what, write, opened)
+
+
+def settle() -> None:
+    """Wait for the writes asked for so far (tests, and a process about to read what it wrote)."""
+    _writer.submit(int).result()

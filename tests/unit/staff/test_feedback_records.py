@@ -23,6 +23,7 @@ def store(tmp_path, monkeypatch):
     monkeypatch.setenv("OCOP_DATABASE_URL", "")
     monkeypatch.setattr(records_module, "_opened", None)
     yield records_module.records()
+    records_module.settle()
     records_module.records().db.close()
 
 
@@ -78,6 +79,7 @@ async def test_a_refusal_is_logged_without_feedback_buttons(store, small_kb):
 
     [reply] = await _run(ActionAnswerQuestion(), _tracker("giá vàng hôm nay bao nhiêu", "nlu_fallback"))
     assert all(not b["payload"].startswith("/feedback_") for b in reply.get("buttons") or [])
+    records_module.settle()  # the answer is written on the records' writer thread
     rows = store.db.rows("SELECT outcome, question, answer_id FROM answer_log")
     assert rows == [("refused", "giá vàng hôm nay bao nhiêu", "")]
 
