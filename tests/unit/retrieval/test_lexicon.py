@@ -65,3 +65,8 @@ def test_special_cases_are_named_as_typed_or_in_the_decisions_terms(tmp_path):
     assert lexicon.special_cases("thủ tục gia hạn OCOP") == {1}  # "gia hạn" is the decisions' "đánh giá lại"
     assert lexicon.special_cases("hồ sơ gồm những gì") == set()
     assert lexicon.special_cases("lên saoo") == set()  # whole words only
+
+
+def test_a_provinces_name_is_not_searched():
+    assert default_lexicon().expand("Sản phẩm OCOP Vĩnh Long là gì?") == "sản phẩm ocop là gì"
+    assert default_lexicon().expand("ho so danh gia lai gom gi") == "ho so danh gia lai gom gi"  # not Gia Lai
