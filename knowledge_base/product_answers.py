@@ -10,7 +10,8 @@ or a sheet ("bộ 9", "phiếu số 9") is named:
 * what a star level needs: "bộ 9 cần gì để đạt 4 sao" — the points band and, per criterion, the strongest
   option marked for that level or a lower one.
 
-* where the raw material may come from: "nước mắm: nguyên liệu mua ở tỉnh khác có bị loại không" — the sheet's
+* where the raw material may come from, or the product be grown: "nước mắm: nguyên liệu mua ở tỉnh khác có bị
+  loại không", "rau quả tươi có yêu cầu trồng trong tỉnh không" (answered "Có." and the requirement) — the sheet's
   origin criterion (1.1) as printed: its options with their points and star marks, its printed requirement and
   the case in which it rejects the dossier. Material bought in another province is not imported: on a sheet
   without a printed origin requirement it costs points, it is not a rejection, and a question about rejection or
@@ -309,6 +310,20 @@ OTHER_TOPIC_PHRASES = (
     "xúc tiến",
     "thẩm định",
 )
+# Who registers rather than what the product is: a yes/no question naming one of these ("hiệp hội có đứng tên
+# đăng ký cho nước mắm được không") asks about the producer (chu_the) and is retrieved.
+SUBJECT_PHRASES = (
+    "đứng tên",
+    "chủ thể",
+    "hiệp hội",
+    "hội phụ nữ",
+    "hội nông dân",
+    "tổ hợp tác",
+    "hợp tác xã",
+    "htx",
+    "cá nhân",
+    "hộ kinh doanh",
+)
 # Running the business rather than taking part: retrieved unless the question says it is about taking part.
 BUSINESS_PHRASES = ("kinh doanh", "thành lập", "đăng ký doanh nghiệp", "mở cơ sở", "mở cửa hàng")
 PARTICIPATION_PHRASES = ("tham gia", "ocop", "công nhận", "đánh giá", "phân hạng")
@@ -344,9 +359,11 @@ _NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|g
 _STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang)\s+([1-5])\s*(?:sao|\*)")
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
 # Where the raw material comes from: "nguyên liệu mua ở tỉnh khác", "nguồn gốc nguyên liệu", "nhập nguyên liệu".
-_ORIGIN_RE = re.compile(r"\bnguyen (?:vat )?lieu\b|\bnguon goc\b")
+_ORIGIN_RE = re.compile(
+    r"\bnguyen (?:vat )?lieu\b|\bnguon goc\b|\b(?:trong|nuoi|khai thac)\b.*\b(?:trong|ngoai) tinh\b"
+)
 _ELSEWHERE_RE = re.compile(
-    r"\b(?:tinh khac|ngoai tinh|tinh ban|noi khac|dia phuong khac|vung khac|mua|nhap|khong phai cua tinh|"
+    r"\b(?:tinh khac|ngoai tinh|trong tinh|tinh ban|noi khac|dia phuong khac|vung khac|mua|nhap|khong phai cua tinh|"
     r"khong phai o tinh|tu ngoai)\b"
 )
 _IMPORT_RE = re.compile(r"\bnhap khau\b|\bnuoc ngoai\b|\bnhap ngoai\b|\btrung quoc\b")
@@ -537,7 +554,7 @@ def _origin_text(sheet: Sheet, product: str | None, criterion: Criterion, folded
             "theo các phương án dưới đây."
         ]
     elif required:  # the sheet itself requires where the product is grown or raised
-        head = required
+        head = [("Có. " if re.search(r"\byeu cau\b", folded) else "") + required[0]] + required[1:]
     else:
         fewer = f"nguyên liệu mua ngoài tỉnh được ít điểm hơn ở {where}."
         if _REJECTION_RE.search(folded):
@@ -572,7 +589,12 @@ def answer_from_data(question: str) -> DataAnswer | None:
         kind = "star"
     elif _GROUP_RE.search(folded):
         kind = "group"
-    elif not star and _YESNO_RE.search(folded) and re.search(r"\bocop\b", folded):
+    elif (
+        not star
+        and _YESNO_RE.search(folded)
+        and re.search(r"\bocop\b", folded)
+        and not _says(question, SUBJECT_PHRASES)
+    ):
         kind = "yesno"
     elif _NEEDS_RE.search(folded):
         kind = "needs"

@@ -375,3 +375,20 @@ def test_a_sheet_printing_an_origin_requirement_quotes_it_instead_of_saying_no_r
     assert answer is not None and answer.sheet == 4
     assert not answer.text.startswith("Không bị loại")
     assert all(note.rstrip(".") in answer.text for note in origin_notes(4))
+
+
+def test_a_question_whether_the_product_must_be_grown_in_the_province_quotes_the_requirement():
+    answer = answer_from_data("Sản phẩm rau quả tươi có yêu cầu trồng trong tỉnh không?")
+    assert answer is not None and answer.sheet == 1
+    assert answer.text.startswith("Có. ") and all(note.rstrip(".") in answer.text for note in origin_notes(1))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "hiệp hội nước mắm có đứng tên đăng ký OCOP cho nước mắm được không",
+        "htx có được đăng ký OCOP cho mật ong không",
+    ],
+)
+def test_a_yes_no_question_about_who_registers_is_left_to_retrieval(question):
+    assert answer_from_data(question) is None
