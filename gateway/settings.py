@@ -54,8 +54,8 @@ class Settings(StoreSettings):
     inbox_lease: float = Field(default=15.0, gt=0, validation_alias="OCOP_INBOX_LEASE_SECONDS")
     # Turns in flight to Rasa at once per gateway (0: no limit), and the seconds a turn may wait for one of
     # them before it gets the polite "busy" reply (gateway/capacity.py).
-    max_inflight_turns: int = Field(default=8, ge=0)
-    turn_wait_seconds: float = Field(default=1.5, ge=0)
+    max_inflight_turns: int = Field(default=4, ge=0)
+    turn_wait_seconds: float = Field(default=1.0, ge=0)
 
     telegram_bot_token: str = _secret()
     telegram_webhook_secret: str = _secret()
