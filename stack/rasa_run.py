@@ -9,6 +9,7 @@ environment has pydantic 1, pinned by Rasa 3.6, so it cannot use the other proce
 - With both: `deploy/endpoints.scale.yml` (PostgreSQL tracker store, Redis lock store); the URLs are
   split into the `OCOP_DB_*`/`OCOP_REDIS_*` values that file reads. One without the other is refused:
   several Rasa instances without a shared lock store would interleave one user's turns.
+- `stack.rasa_speedups` removes repeated work from Rasa's turn first (`OCOP_RASA_SPEEDUPS=false`: Rasa as shipped).
 - The HTTP API (`--enable-api`: `/status` for readiness, `/model/parse` for the hotline assistant,
   `/conversations` for the tests) is bound to loopback unless `OCOP_RASA_INTERFACE` says otherwise, and is
   never started without `OCOP_RASA_TOKEN` (passed as `--auth-token`; `make run` generates one per launch).
@@ -116,6 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.update(extra)
     sys.argv = command  # Rasa reads its arguments here; /proc/<pid>/cmdline keeps ours, without the token
     from rasa.__main__ import main as rasa_main  # the Rasa environment only
+
+    if env.get("OCOP_RASA_SPEEDUPS", "").strip().lower() not in ("0", "false", "no", "off"):
+        from stack import rasa_speedups
+
+        rasa_speedups.apply()
 
     rasa_main()
     return 0

@@ -1,0 +1,114 @@
+"""Cheaper Rasa turns: three hot spots of Rasa 3.6.21 that a py-spy profile of a turn showed, done once instead.
+
+`stack.rasa_run` applies them before it starts the server (`OCOP_RASA_SPEEDUPS=false` leaves Rasa as shipped).
+Each keeps Rasa's behaviour and only removes repeated work (docs/benchmarks.md has the profile and the figures):
+- the action server's answer is checked against Rasa's response schema with a validator compiled once (Rasa
+  re-checks the schema itself and rebuilds the validator on every action call: a quarter of a turn's CPU);
+- an event's class is found by its type name in a table (Rasa walks every Event subclass, recursively, for
+  every event it reads back from the tracker store);
+- the action server is called over one kept-alive HTTP session per endpoint and event loop (Rasa opens a new
+  aiohttp session, and a new TCP connection, for every call).
+They patch Rasa's internals, so they are applied only to the version they were written for.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+RASA_VERSION = "3.6.21"
+
+
+def apply() -> bool:
+    """Patch the running Rasa; False (and a warning) when its version is not the one these were made for."""
+    import rasa
+
+    if rasa.__version__ != RASA_VERSION:
+        logger.warning("Rasa %s is not %s: running without the speed-ups", rasa.__version__, RASA_VERSION)
+        return False
+    _compiled_action_response_validation()
+    _event_class_table()
+    _kept_alive_action_sessions()
+    return True
+
+
+def _compiled_action_response_validation() -> None:
+    from jsonschema import exceptions, validators
+    from rasa.core.actions.action import RemoteAction
+
+    original = RemoteAction._validate_action_result
+    if getattr(original, "ocop_speedup", False):
+        return
+    schema = RemoteAction.action_response_format_spec()
+    cls = validators.validator_for(schema)
+    cls.check_schema(schema)
+    validator = cls(schema)
+
+    def _validate_action_result(self: RemoteAction, result: dict[str, Any]) -> bool:
+        if exceptions.best_match(validator.iter_errors(result)) is None:
+            return True
+        return original(self, result)  # an invalid answer: Rasa's own check raises its own error message
+
+    _validate_action_result.ocop_speedup = True
+    RemoteAction._validate_action_result = _validate_action_result
+
+
+def _event_class_table() -> None:
+    from rasa.shared.core.events import Event
+
+    original = Event.__dict__["resolve_by_type"].__func__
+    if getattr(original, "ocop_speedup", False):
+        return
+    table: dict[str, type] = {}
+
+    def resolve_by_type(type_name: str, default: type | None = None) -> type | None:
+        cls = table.get(type_name)
+        if cls is not None:
+            return cls
+        # Rasa's own walk (and its answer for unknown names); the class it finds for a name is kept.
+        cls = original(type_name, default)
+        if cls is not None and cls is not default:
+            table[type_name] = cls
+        return cls
+
+    resolve_by_type.ocop_speedup = True
+    Event.resolve_by_type = staticmethod(resolve_by_type)
+
+
+class _KeptSession:
+    """`async with` that hands out a shared session and leaves it open."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    async def __aenter__(self) -> Any:
+        return self.session
+
+    async def __aexit__(self, *exc_info: object) -> bool:
+        return False
+
+
+def _kept_alive_action_sessions() -> None:
+    from rasa.utils.endpoints import EndpointConfig
+
+    original = EndpointConfig.session
+    if getattr(original, "ocop_speedup", False):
+        return
+    sessions: dict[tuple[int, int], Any] = {}
+
+    def session(self: EndpointConfig) -> _KeptSession:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # no loop: what Rasa does (the caller owns and closes the session)
+            return original(self)
+        key = (id(self), id(loop))
+        shared = sessions.get(key)
+        if shared is None or shared.closed:
+            shared = sessions[key] = original(self)
+        return _KeptSession(shared)
+
+    session.ocop_speedup = True
+    EndpointConfig.session = session
