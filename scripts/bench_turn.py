@@ -10,8 +10,9 @@ rounds alternate between variants so a busy machine slows all of them alike. Pri
 - model load time (Rasa start → `/status` ready);
 - one conversation at a time through Rasa's REST channel: p50/p95 over rounds × turns;
 - `--concurrency C`: C conversations at once without think time (closed loop): turns/s and p50/p95;
-- `--profile S`: py-spy samples the Rasa and action server processes for S seconds of one-at-a-time turns,
-  and the samples are grouped by stage (NLU component, policy, tracker store, action call, HTTP server).
+- `--profile S`: py-spy samples the Rasa and action server processes for S seconds of one-at-a-time turns
+  (the thread holding the GIL: Python CPU time), and the samples are grouped by stage (NLU component, policy,
+  tracker store, action call, HTTP server); the raw stacks stay in results/profiles/.
 """
 
 from __future__ import annotations
@@ -186,7 +187,8 @@ def profile(variant: Variant, seconds: float, out: Path) -> None:
                 label,
                 path,
                 subprocess.Popen(
-                    [py_spy, "record", "--pid", str(pid), "--subprocesses", "--rate", "250", "--format", "raw"]
+                    # --gil: only the thread holding the GIL is sampled, so waiting on I/O is not counted
+                    [py_spy, "record", "--pid", str(pid), "--gil", "--rate", "250", "--format", "raw"]
                     + ["--duration", str(int(seconds)), "--output", str(path), "--nonblocking"],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,
@@ -204,7 +206,7 @@ def profile(variant: Variant, seconds: float, out: Path) -> None:
         recorder.wait(timeout=seconds + 60)
         stages = group_samples(path.read_text() if path.exists() else "")
         total = sum(stages.values()) or 1
-        print(f"\n  py-spy, {variant.name}, {label} process: {total} samples at 250 Hz over {turns} turns")
+        print(f"\n  py-spy, {variant.name}, {label} process: {total} samples at 250 Hz over {turns} turns ({path})")
         for stage, count in stages.most_common():
             print(f"    {stage:40s} {100 * count / total:5.1f} %   {1000 * count / 250 / turns:6.1f} ms/turn")
 
@@ -253,8 +255,8 @@ def main() -> int:
                         f"   p95 {percentile(lat, 0.95):6.0f} ms"
                     )
             if args.profile:
-                out = Path(tmp) / "profiles"
-                out.mkdir()
+                out = ROOT / "results" / "profiles"
+                out.mkdir(parents=True, exist_ok=True)
                 for variant in variants:
                     profile(variant, args.profile, out)
         finally:
