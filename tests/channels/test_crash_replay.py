@@ -38,6 +38,7 @@ def start_gateway(data_dir: Path, rasa_url: str, zalo_url: str, telegram_url: st
     env = {
         "OCOP_INBOX_LEASE_SECONDS": str(LEASE),
         "OCOP_RASA_TIMEOUT": "10",
+        "OCOP_MAX_INFLIGHT_TURNS": "0",  # every chat's turn waits in the slow Rasa at once (no busy replies)
         "OCOP_TELEGRAM_BOT_TOKEN": TOKEN,
         "OCOP_TELEGRAM_WEBHOOK_SECRET": SECRET,
         "OCOP_TELEGRAM_API_URL": telegram_url,

@@ -43,6 +43,7 @@ class Cluster:
                 "OCOP_REDIS_URL": self.redis_url,
                 "OCOP_RASA_TOKEN": RASA_TOKEN,
                 "OCOP_RATE_LIMIT_PER_ADDRESS_PER_MINUTE": "0",  # all the load comes from loopback through nginx
+                "OCOP_MAX_INFLIGHT_TURNS": "0",  # the load is measured and killed under, not refused as busy
                 "TICKET_LOCK_LIFETIME": LOCK_LIFETIME,
                 "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
             },

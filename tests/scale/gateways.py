@@ -59,6 +59,7 @@ def gateway_process(
         "OCOP_DATABASE_URL": database_url,
         "OCOP_INBOX_LEASE_SECONDS": str(lease),
         "OCOP_RASA_TIMEOUT": "10",
+        "OCOP_MAX_INFLIGHT_TURNS": "0",  # the load waits in the fake Rasa: no busy replies (tests/channels/test_overload)
         **zalo_env(zalo_url),
     }
     if telegram_url:
