@@ -7,7 +7,8 @@
   whole, or a document section, whose most relevant whole passages are sent; then the citation line, a
   note when the source decision is superseded, and one or two follow-up buttons. A yes/no entry's bare
   opening ("Không.", "Có.") is dropped when the question is not a yes/no question ("…thì phải làm gì");
-- when confidence is below ``CONFIDENCE_THRESHOLD`` it says it is not sure (or, for a message the NLU
+- when confidence is below ``CONFIDENCE_THRESHOLD``, or a bank entry wins undecided (``Retriever.decided``:
+  no phrasing close to the question and a runner-up almost as strong), it says it is not sure (or, for a message the NLU
   found out of scope, that the OCOP decisions do not cover it) and names who can help.
 It never guesses. Lists are never cut: a channel splits a long reply into several messages.
 """
@@ -218,7 +219,7 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
     if data is not None:
         return Answer(data.text, data.citation, [], True, [])
     hits = retriever.search(question, k=5, intent=intent, decisions=_entity_decisions(entities))
-    if retriever.confidence(question, hits) < confidence_threshold():
+    if retriever.confidence(question, hits) < confidence_threshold() or not retriever.decided(question, hits):
         return Answer("", "", [], False, hits)
     best = hits[0].chunk
     if best.is_qa:  # a question-bank entry: its answer is written to be sent whole

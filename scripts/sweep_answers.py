@@ -39,6 +39,11 @@ VARIANTS = {
     "dense weight 0.7": replace(BASE, dense_weight=0.7),
     "no special penalty": replace(BASE, special_term_penalty=1.0),
     "special penalty 0.8": replace(BASE, special_term_penalty=0.8),
+    "no undecided refusal": replace(BASE, undecided_overlap=0.0),
+    "undecided overlap 0.15": replace(BASE, undecided_overlap=0.15),
+    "undecided overlap 0.25": replace(BASE, undecided_overlap=0.25),
+    "undecided margin 1.03": replace(BASE, undecided_margin=1.03),
+    "undecided margin 1.1": replace(BASE, undecided_margin=1.1),
     "bm25 b 0.5": IndexParams(bm25_b=0.5),
     "bm25 b 0.9": IndexParams(bm25_b=0.9),
 }

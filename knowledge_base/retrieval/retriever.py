@@ -38,6 +38,10 @@ class RetrievalParams:
     number_mismatch_penalty: float = 0.8
     phrasing_weight: float = 0.5
     special_term_penalty: float = 0.65
+    # A bank entry wins undecided when its closest phrasing shares less than this share (Jaccard) of the
+    # query's words and the runner-up scores within ``undecided_margin`` of it (see ``Retriever.decided``).
+    undecided_overlap: float = 0.2
+    undecided_margin: float = 1.06
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,13 @@ class Retriever:
         """The lexicon searched with; the headings' special cases are read with it."""
         self._lexicon = lexicon
         self._headings = [policy.Heading.of(c, lexicon) for c in self.index.chunks]
+        self._phrasings: dict[str, list[frozenset[str]]] = {}
+        for chunk in self.index.chunks:
+            if chunk.is_qa:
+                self._phrasings.setdefault(chunk.section_id, []).append(self._content_words(chunk.heading))
+
+    def _content_words(self, text: str) -> frozenset[str]:
+        return frozenset(textnorm.normalize_folded(self.lexicon.strip_filler(text)).split())
 
     def _raw_scores(self, query: str) -> dict[int, float]:
         """Candidates of the back-end for the query with the lexicon's terms added."""
@@ -127,6 +138,19 @@ class Retriever:
             self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
             for q in dict.fromkeys((query, self.lexicon.rewrite(query)))
         )
+
+    def decided(self, query: str, hits: list[Hit]) -> bool:
+        """False when a bank entry won without being asked: none of its phrasings shares
+        ``undecided_overlap`` of the query's words and the next section scores almost as high, so the
+        words the query shares with it are generic ones ("sản phẩm OCOP") and the reply would guess."""
+        if len(hits) < 2 or not hits[0].chunk.is_qa:
+            return True
+        words = self._content_words(query)
+        overlap = max(
+            (len(words & p) / len(words | p) for p in self._phrasings.get(hits[0].chunk.section_id, ()) if words | p),
+            default=0.0,
+        )
+        return overlap >= self.params.undecided_overlap or hits[0].score >= self.params.undecided_margin * hits[1].score
 
 
 _lock = threading.Lock()

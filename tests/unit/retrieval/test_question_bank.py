@@ -9,7 +9,7 @@ import pytest
 
 from knowledge_base import textnorm
 from knowledge_base.answer import answer_question
-from knowledge_base.retrieval import Retriever
+from knowledge_base.retrieval import Hit, Retriever
 from knowledge_base.retrieval.documents import load_documents
 from knowledge_base.retrieval.index import build_in_memory
 from knowledge_base.retrieval.policy import INTENT_TOPICS
@@ -166,3 +166,16 @@ def test_a_question_outside_the_decisions_says_so_and_names_who_helps(bank_env):
     assert not answer.confident
     assert answer.text.startswith(OUTSIDE)
     assert "UBND cấp xã" in answer.text
+
+
+def test_an_entry_that_wins_by_generic_words_alone_is_undecided(bank_env):
+    index = build_in_memory(bank_env)
+    retriever = Retriever(index)
+    entry = next(c for c in index.chunks if c.section_id == "qa:so-mau-ho-so")
+    section = next(c for c in index.chunks if not c.is_qa)
+    asked = "nộp mấy cái sản phẩm mẫu vậy"
+    assert retriever.decided(asked, retriever.search(asked, k=3))
+    unrelated = "giá vàng hôm nay thế nào"  # no phrasing of the entry shares its words
+    assert not retriever.decided(unrelated, [Hit(entry, 1.0), Hit(section, 0.99)])
+    assert retriever.decided(unrelated, [Hit(entry, 1.0), Hit(section, 0.5)])  # a clear winner
+    assert retriever.decided(unrelated, [Hit(section, 1.0), Hit(entry, 0.99)])  # sections are not judged here
