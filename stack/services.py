@@ -334,7 +334,7 @@ def action_service(config: StackConfig, port: int, name: str = "actions") -> Ser
     app_python = str(config.venvs / "app" / "bin" / "python")
     return Service(
         name=f"action server ({name})" if name != "actions" else "action server",
-        command=[app_python, "-m", "rasa_sdk", "--actions", "actions", "-p", str(port), "--quiet"],
+        command=[app_python, "-m", "stack.action_server", "--actions", "actions", "-p", str(port), "--quiet"],
         ready_url=f"http://{HOST}:{port}/health",
         log_path=config.data_dir / "logs" / f"{name}.log",
         # The actions link to the gateway's pages (the full self-assessment sheet).

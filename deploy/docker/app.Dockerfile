@@ -34,5 +34,5 @@ ENV OCOP_KB_INDEX_DIR=/app/var/kb_index
 USER ocop
 EXPOSE 8000 5055
 # Gateway by default; the action server runs the same image with:
-#   python -m rasa_sdk --actions actions -p 5055
+#   python -m stack.action_server --actions actions -p 5055
 CMD ["python", "-m", "uvicorn", "gateway.app:app", "--host", "0.0.0.0", "--port", "8000", "--log-level", "warning"]
