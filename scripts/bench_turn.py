@@ -187,8 +187,9 @@ def profile(variant: Variant, seconds: float, out: Path) -> None:
                 label,
                 path,
                 subprocess.Popen(
-                    # --gil: only the thread holding the GIL is sampled, so waiting on I/O is not counted
-                    [py_spy, "record", "--pid", str(pid), "--gil", "--rate", "250", "--format", "raw"]
+                    # --gil: only the thread holding the GIL is sampled, so waiting on I/O is not counted;
+                    # --subprocesses: the action server answers in a Sanic worker process
+                    [py_spy, "record", "--pid", str(pid), "--subprocesses", "--gil", "--rate", "250", "--format", "raw"]
                     + ["--duration", str(int(seconds)), "--output", str(path), "--nonblocking"],
                     stdout=subprocess.DEVNULL,
                     stderr=subprocess.DEVNULL,

@@ -9,6 +9,8 @@ environment has pydantic 1, pinned by Rasa 3.6, so it cannot use the other proce
 - With both: `deploy/endpoints.scale.yml` (PostgreSQL tracker store, Redis lock store); the URLs are
   split into the `OCOP_DB_*`/`OCOP_REDIS_*` values that file reads. One without the other is refused:
   several Rasa instances without a shared lock store would interleave one user's turns.
+- TensorFlow gets one thread per pool unless `TF_INTRA_OP_PARALLELISM_THREADS`/`TF_INTER_OP_PARALLELISM_THREADS`
+  say otherwise.
 - `stack.rasa_speedups` removes repeated work from Rasa's turn first (`OCOP_RASA_SPEEDUPS=false`: Rasa as shipped).
 - The HTTP API (`--enable-api`: `/status` for readiness, `/model/parse` for the hotline assistant,
   `/conversations` for the tests) is bound to loopback unless `OCOP_RASA_INTERFACE` says otherwise, and is
@@ -32,6 +34,9 @@ from knowledge_base.envfile import with_env_file
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_ENDPOINTS = ROOT / "endpoints.yml"
 SCALE_ENDPOINTS = ROOT / "deploy" / "endpoints.scale.yml"
+
+
+TF_THREAD_VARIABLES = ("TF_INTRA_OP_PARALLELISM_THREADS", "TF_INTER_OP_PARALLELISM_THREADS")
 
 
 class RasaSettingsError(ValueError):
@@ -115,6 +120,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     os.chdir(ROOT)
     os.environ.update(extra)
+    # One TensorFlow thread per pool: a parse is a small model, and the two cores are shared with the action
+    # server and the gateway (measured side by side with TensorFlow's default, docs/benchmarks.md).
+    for variable in TF_THREAD_VARIABLES:
+        os.environ.setdefault(variable, "1")
     sys.argv = command  # Rasa reads its arguments here; /proc/<pid>/cmdline keeps ours, without the token
     from rasa.__main__ import main as rasa_main  # the Rasa environment only
 

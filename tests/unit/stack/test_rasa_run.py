@@ -65,3 +65,33 @@ def test_the_http_api_never_starts_without_its_token_not_even_on_loopback(interf
 def test_a_token_lets_the_api_listen_beyond_loopback():
     command, _ = rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": "0.0.0.0", "OCOP_RASA_TOKEN": "t0k"})
     assert option(command, "--interface") == "0.0.0.0" and option(command, "--auth-token") == "t0k"
+
+
+def test_rasa_starts_with_one_tensorflow_thread_and_the_speedups_unless_told_otherwise(monkeypatch, tmp_path):
+    import sys
+    import types
+
+    from stack import rasa_run
+
+    seen = []
+    fake_main = types.ModuleType("rasa.__main__")
+    fake_main.main = lambda: seen.append({v: rasa_run.os.environ.get(v) for v in rasa_run.TF_THREAD_VARIABLES})
+    fake_speedups = types.ModuleType("stack.rasa_speedups")
+    fake_speedups.apply = lambda: seen.append("speedups")
+    monkeypatch.setitem(sys.modules, "rasa.__main__", fake_main)
+    monkeypatch.setitem(sys.modules, "stack.rasa_speedups", fake_speedups)
+    monkeypatch.setattr("stack.rasa_speedups", fake_speedups, raising=False)
+    monkeypatch.setattr(rasa_run.os, "chdir", lambda path: None)
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    for variable in rasa_run.TF_THREAD_VARIABLES:  # set first, so the test's own setting is undone afterwards
+        monkeypatch.setenv(variable, "")
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("OCOP_RASA_TOKEN", "t")
+    assert rasa_run.main(["--model", str(tmp_path / "m.tar.gz")]) == 0
+    assert seen == ["speedups", {"TF_INTRA_OP_PARALLELISM_THREADS": "1", "TF_INTER_OP_PARALLELISM_THREADS": "1"}]
+
+    seen.clear()
+    monkeypatch.setenv("OCOP_RASA_SPEEDUPS", "false")
+    monkeypatch.setenv("TF_INTRA_OP_PARALLELISM_THREADS", "2")
+    assert rasa_run.main(["--model", str(tmp_path / "m.tar.gz")]) == 0
+    assert seen == [{"TF_INTRA_OP_PARALLELISM_THREADS": "2", "TF_INTER_OP_PARALLELISM_THREADS": "1"}]
