@@ -62,6 +62,7 @@ test-python: install
 
 bench: train index
 	$(APP)/python scripts/bench_rasa.py
+	$(APP)/python scripts/bench_turn.py --concurrency 8 --profile 15
 	$(APP)/python scripts/bench_retrieval.py
 	$(APP)/python scripts/bench_gateway.py
 
