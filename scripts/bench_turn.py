@@ -201,7 +201,8 @@ def profile(variant: Variant, seconds: float, out: Path) -> None:
     with httpx.Client(timeout=60) as client:
         began = time.perf_counter()
         while time.perf_counter() - began < seconds - 1.5:
-            turn(client, variant, "profile", CONVERSATION[turns % len(CONVERSATION)])
+            # A new conversation every 10 turns, as in the timed rounds (a tracker's cost grows with its length).
+            turn(client, variant, f"profile-{turns // 10}", CONVERSATION[turns % len(CONVERSATION)])
             turns += 1
     for label, path, recorder in recorders:
         recorder.wait(timeout=seconds + 60)
