@@ -10,14 +10,17 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.feedback import feedback_buttons, record_answer
 from knowledge_base.answer import answer_question
 from knowledge_base.retrieval import get_retriever
+from knowledge_base.scoring.sheets import list_sheets
 from knowledge_base.topics import REGISTRY
 
 # The question a topic button stands for: a button sends only "/<intent>", so the knowledge base
 # is searched with this question instead.
 CANONICAL_QUESTIONS = REGISTRY.questions()
 
-# Load (or build) the index while the action server starts, so the first question is answered quickly.
+# Load (or build) the index and read the 26 scoring sheets while the action server starts, so the first
+# question (and the first about each product set) is answered quickly.
 get_retriever("hybrid")
+list_sheets()
 
 
 def question_of(tracker: Tracker) -> tuple[str, str | None]:

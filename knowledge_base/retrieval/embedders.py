@@ -76,7 +76,8 @@ class LsaEmbedder:
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         from scipy.sparse import hstack
 
-        tfidf = hstack([v.transform(texts) for v in self._vectorizers]).tocsr()
+        # float32 like the projection: a float64 product would copy the whole projection (15 ms a query).
+        tfidf = hstack([v.transform(texts) for v in self._vectorizers]).tocsr().astype(np.float32)
         return _unit_rows(tfidf @ self._projection)
 
     def save(self, directory: Path) -> None:
