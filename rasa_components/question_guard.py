@@ -7,7 +7,9 @@ when ``knowledge_base.question_kind.is_question`` holds and, for a form intent, 
 that form's clear request phrases ("tự đánh giá", "kiểm tra điều kiện"). A form also starts only on a request:
 a message that is no question but reads like a topic heading ("Nguyên tắc chấm điểm sản phẩm OCOP") — none of
 the clear request phrases and none of the ``request_markers`` (the producer speaking of their own product or
-asking for help: "em", "tôi", "giúp", "muốn", "thử" …) — is relabelled too. The original ranking is kept below.
+asking for help: "em", "tôi", "giúp", "muốn", "thử" …) — is relabelled too. So is a yes/no reply that is a
+heading: longer than ``reply_max_words``, opening with no reply word ("có", "không", "đồng ý" …) and with no
+request marker. The original ranking is kept below.
 """
 
 from __future__ import annotations
@@ -46,6 +48,11 @@ class QuestionGuard(GraphComponent, IntentClassifier):
             "clear_requests": {},
             # Words that make a message that is no question a request to start a form (first person, "giúp" …).
             "request_markers": [],
+            # Yes/no replies: a longer message that opens with none of `reply_openings` and speaks of no
+            # request marker is a heading, not a reply ("Hiểu chính xác về tiêu chuẩn OCOP" is no "affirm").
+            "reply_intents": [],
+            "reply_openings": [],
+            "reply_max_words": 4,
         }
 
     def __init__(self, config: dict[str, Any]) -> None:
@@ -55,6 +62,9 @@ class QuestionGuard(GraphComponent, IntentClassifier):
             for intent, phrases in (config.get("clear_requests") or {}).items()
         }
         self.markers = [textnorm.normalize_folded(p) for p in config.get("request_markers") or []]
+        self.replies = set(config.get("reply_intents") or [])
+        self.openings = [textnorm.normalize_folded(p) for p in config.get("reply_openings") or []]
+        self.reply_max_words = int(config.get("reply_max_words") or 4)
 
     @classmethod
     def create(
@@ -74,7 +84,11 @@ class QuestionGuard(GraphComponent, IntentClassifier):
             return False
         if is_question(text):
             return True
-        return intent in self.requests and not any(f" {word} " in padded for word in self.markers)
+        marked = any(f" {word} " in padded for word in self.markers)
+        if intent in self.replies:
+            long = len(padded.split()) > self.reply_max_words
+            return long and not marked and not any(padded.startswith(f" {opening} ") for opening in self.openings)
+        return intent in self.requests and not marked
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:

@@ -31,7 +31,14 @@ CASES = [
     ("Tiêu chí chấm điểm sản phẩm mật ong", "start_self_assessment", "nlu_fallback"),
     ("huong dan cach tinh diem ocop", "start_self_assessment", "nlu_fallback"),
     ("Điều kiện để hợp tác xã tham gia chương trình", "check_eligibility", "nlu_fallback"),
+    # A heading the classifier took for a yes/no reply.
+    ("Hiểu chính xác về tiêu chuẩn OCOP", "affirm", "nlu_fallback"),
+    ("San pham bi loai khoi danh sach OCOP", "deny", "nlu_fallback"),
     # Small talk, bare answers and clear requests keep their intent.
+    ("đồng ý xóa hết dữ liệu của tôi", "affirm", "affirm"),
+    ("có, sản phẩm đã có giấy chứng nhận an toàn thực phẩm", "affirm", "affirm"),
+    ("chưa, bên em chưa đăng ký nhãn hiệu", "deny", "deny"),
+    ("đúng rồi", "affirm", "affirm"),
     ("không", "deny", "deny"),
     ("ok cảm ơn bạn nhiều nhé", "thank", "thank"),
     ("tạm biệt nhé", "goodbye", "goodbye"),
