@@ -24,61 +24,40 @@ find_python311() {
     return 1
 }
 
-# pip's output goes to a log per environment (the two install side by side); on failure its tail is shown.
+# pip's output goes to a log; on failure its tail is shown.
 pip_install() {
     local venv=$1; shift
-    local log="$venv.install.log"
-    if ! "$venv/bin/pip" install "${PIP_FLAGS[@]}" "$@" >>"$log" 2>&1; then
-        echo "error: 'pip install $*' failed in $venv; last lines of $log:" >&2
-        tail -n 30 "$log" >&2
+    if ! "$venv/bin/pip" install "${PIP_FLAGS[@]}" "$@" >>"$VENVS/install.log" 2>&1; then
+        echo "error: 'pip install $*' failed in $venv; last lines of $VENVS/install.log:" >&2
+        tail -n 30 "$VENVS/install.log" >&2
         exit 1
     fi
 }
 
-# `setup_envs.sh --pip VENV ARGS...`: one pip install (used under flock by the editable installs).
-if [ "${1:-}" = --pip ]; then
-    shift
-    pip_install "$@"
-    exit 0
-fi
-
 fresh() { [ -f "$1/.ocop-stamp" ] && [ "$(cat "$1/.ocop-stamp")" = "$fingerprint" ]; }
 
-setup_rasa() {
-    local py310
+if ! fresh "$RASA_VENV"; then
     py310=$(scripts/find_python310.sh)
     echo "==> Rasa environment ($RASA_VENV, $("$py310" --version))"
     [ -x "$RASA_VENV/bin/python" ] || "$py310" -m venv "$RASA_VENV"
     pip_install "$RASA_VENV" --upgrade "pip<24.1" wheel
-    # The editable installs write the project's egg-info in the source tree: one at a time.
-    flock "$VENVS/.editable.lock" "$0" --pip "$RASA_VENV" -e ".[rasa]"
+    pip_install "$RASA_VENV" -e ".[rasa]"
     "$RASA_VENV/bin/python" -c "import rasa, rasa_components.vietnamese_tokenizer" \
         || { echo "error: the Rasa environment did not install correctly" >&2; exit 1; }
     echo "$fingerprint" > "$RASA_VENV/.ocop-stamp"
-    echo "    Rasa environment ready"
-}
+fi
 
-setup_app() {
-    local py311
+if ! fresh "$APP_VENV"; then
     py311=$(find_python311)
     echo "==> Application environment ($APP_VENV, $("$py311" --version))"
     [ -x "$APP_VENV/bin/python" ] || "$py311" -m venv "$APP_VENV"
     # The local CPU build; any other torch spec would pull several GB of CUDA packages.
     pip_install "$APP_VENV" "torch==2.13.0"
-    flock "$VENVS/.editable.lock" "$0" --pip "$APP_VENV" -e ".[app,test]"
+    pip_install "$APP_VENV" -e ".[app,test]"
     "$APP_VENV/bin/python" -c "import rasa_sdk, fastapi, faiss, sentence_transformers, telegram, knowledge_base.textnorm" \
         || { echo "error: the application environment did not install correctly" >&2; exit 1; }
     echo "$fingerprint" > "$APP_VENV/.ocop-stamp"
-    echo "    application environment ready"
-}
-
-# The two environments install side by side (downloads and unpacking overlap; about half the wall time).
-pids=()
-fresh "$RASA_VENV" || { setup_rasa & pids+=($!); }
-fresh "$APP_VENV" || { setup_app & pids+=($!); }
-failed=0
-for pid in "${pids[@]}"; do wait "$pid" || failed=1; done
-[ "$failed" = 0 ] || exit 1
+fi
 
 # Staff dashboard charts: uPlot (MIT, ~50 KB minified, no dependencies), a pinned version from the npm
 # registry into a git-ignored folder the gateway serves under /static/vendor/ (never from a CDN).
@@ -89,9 +68,9 @@ if ! grep -qs "\"version\": \"$UPLOT_VERSION\"" "$VENDOR/node_modules/uplot/pack
         || { echo "error: npm is needed for the staff dashboard charts (apt-get install nodejs npm)" >&2; exit 1; }
     echo "==> Chart library (uPlot $UPLOT_VERSION, npm)"
     if ! npm install --no-save --no-package-lock --no-audit --no-fund --prefix "$VENDOR" "uplot@$UPLOT_VERSION" \
-        >>"$VENVS/npm-install.log" 2>&1; then
-        echo "error: 'npm install uplot@$UPLOT_VERSION' failed; last lines of $VENVS/npm-install.log:" >&2
-        tail -n 30 "$VENVS/npm-install.log" >&2
+        >>"$VENVS/install.log" 2>&1; then
+        echo "error: 'npm install uplot@$UPLOT_VERSION' failed; last lines of $VENVS/install.log:" >&2
+        tail -n 30 "$VENVS/install.log" >&2
         exit 1
     fi
 fi
