@@ -35,21 +35,8 @@ import httpx
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from scripts.bench_rasa import CONVERSATION  # noqa: E402  (the same producer conversation)
 from stack.services import Service, StackConfig, action_service, free_port, rasa_service  # noqa: E402
-
-# A producer's conversation: questions, a product question, small talk (each turn runs NLU, policies, an action).
-CONVERSATION = [
-    "xin chào",
-    "ocop la gi",
-    "hồ sơ đăng ký OCOP gồm những gì?",
-    "hs dky gui o dau",
-    "quy trinh danh gia mat bao lau",
-    "san pham 4 sao can bao nhieu diem",
-    "giấy chứng nhận có hiệu lực mấy năm",
-    "htx co duoc tham gia ko",
-    "mật ong rừng thuộc nhóm nào",
-    "cảm ơn",
-]
 
 # Stages by source file, matched from the innermost frame outwards (the first frame in one of these files names
 # the stage of a sample). Order matters only within one frame's path.
