@@ -433,20 +433,16 @@ class Stack:
         self.config.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         began = time.monotonic()
         try:
-            # Every service but the last (the gateway) loads at once: the action server's index and Rasa's
-            # model load side by side. The gateway starts last, so its URL is printed when all can answer.
-            *backends, front = self.services or [None]
-            for service in backends:
-                print(f"  starting {service.name} ...", file=sys.stderr, flush=True)
-                service.start()
-            for service in backends:
-                service.wait_ready(max(1.0, self.timeout - (time.monotonic() - began)))
-                print(f"  {service.name} ready ({time.monotonic() - began:.0f} s)", file=sys.stderr, flush=True)
-            if front is not None:
-                print(f"  starting {front.name} ...", file=sys.stderr, flush=True)
-                front.start()
-                front.wait_ready(self.timeout)
-                print(f"  {front.name} ready ({time.monotonic() - began:.0f} s)", file=sys.stderr, flush=True)
+            # Two waves: every service but the last loads at once (the action server's index beside Rasa's model),
+            # then the last (the gateway), so its URL is printed only when all can answer.
+            for wave in (self.services[:-1], self.services[-1:]):
+                wave_began = time.monotonic()
+                for service in wave:
+                    print(f"  starting {service.name} ...", file=sys.stderr, flush=True)
+                    service.start()
+                for service in wave:
+                    service.wait_ready(max(1.0, self.timeout - (time.monotonic() - wave_began)))
+                    print(f"  {service.name} ready ({time.monotonic() - began:.0f} s)", file=sys.stderr, flush=True)
         except BaseException:
             self.stop()
             raise
