@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
+from typing import Any
 
 from stack.services import ROOT, quiet_env
 
@@ -32,3 +34,10 @@ def run_rasa_python(script: str, stdin: str, timeout: float = 300) -> subprocess
         text=True,
         timeout=timeout,
     )
+
+
+def rasa_probe(script: str, stdin: str = "", timeout: float = 300) -> Any:
+    """Run `script` in the Rasa environment and return the JSON it prints last (failing with its stderr)."""
+    result = run_rasa_python(script, stdin, timeout)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.rasa.rasa_cli import run_rasa_python
+from tests.rasa.rasa_cli import rasa_probe
 
 PROBE = """
 import json, sys, yaml
@@ -56,9 +56,7 @@ CASES = [
 
 @pytest.fixture(scope="module")
 def relabelled():
-    result = run_rasa_python(PROBE, json.dumps([[text, intent] for text, intent, _ in CASES]))
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return rasa_probe(PROBE, json.dumps([[text, intent] for text, intent, _ in CASES]))
 
 
 @pytest.mark.parametrize("position", range(len(CASES)), ids=[c[0][:40] for c in CASES])

@@ -4,11 +4,9 @@ What a user would notice if they did not: an action server answer wrongly accept
 read back with the wrong events, an action call failing on a closed connection.
 """
 
-import json
-
 import pytest
 
-from tests.rasa.rasa_cli import run_rasa_python
+from tests.rasa.rasa_cli import rasa_probe
 
 PROBE = """
 import asyncio, json
@@ -66,9 +64,7 @@ print(json.dumps(out))
 
 @pytest.fixture(scope="module")
 def probe():
-    result = run_rasa_python(PROBE, "")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return rasa_probe(PROBE)
 
 
 def test_the_speedups_apply_to_the_pinned_rasa_once(probe):

@@ -5,7 +5,7 @@ import unicodedata
 
 import pytest
 
-from tests.rasa.rasa_cli import run_rasa_python
+from tests.rasa.rasa_cli import rasa_probe
 
 PROBE = """
 import json, sys
@@ -35,9 +35,7 @@ TEXTS = [*SAME_QUESTION, NFD_PRODUCT, OLD_STYLE, NEW_STYLE, "😀😀", "dừng"
 @pytest.fixture(scope="module")
 def tokenized():
     """Tokenize every probe text in one Rasa process (importing Rasa takes seconds)."""
-    result = run_rasa_python(PROBE, json.dumps(TEXTS))
-    assert result.returncode == 0, result.stderr[-2000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return rasa_probe(PROBE, json.dumps(TEXTS))
 
 
 def test_diacritics_abbreviations_nfd_and_old_tone_style_give_identical_tokens(tokenized):

@@ -5,11 +5,9 @@ instance never saw, a conversation erased on request that comes back, or the sam
 Real SQLTrackerStore on a SQLite file, two store objects standing for two Rasa instances on one database.
 """
 
-import json
-
 import pytest
 
-from tests.rasa.rasa_cli import run_rasa_python
+from tests.rasa.rasa_cli import rasa_probe
 
 PROBE = """
 import asyncio, json, sqlite3, sys, tempfile
@@ -115,9 +113,7 @@ print(json.dumps(asyncio.run(main()), ensure_ascii=False))
 
 @pytest.fixture(scope="module")
 def probe():
-    result = run_rasa_python(PROBE, "")
-    assert result.returncode == 0, result.stderr[-3000:]
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    return rasa_probe(PROBE)
 
 
 def test_a_turn_starts_from_the_conversation_the_previous_turn_saved(probe):
