@@ -2,13 +2,13 @@
 
 Rasa 3.6.21 rebuilds a conversation at the start of every turn: it reads every event row of the latest session,
 decodes each one's JSON and replays them all into a new tracker; the cost grows with the conversation's length.
-Here `SQLTrackerStore.save` keeps the tracker it has just written, with the database's stamp of that
-conversation (number of event rows and highest row id, read inside the same transaction). The next `retrieve`
+Here `SQLTrackerStore.save`, after Rasa's own save, keeps the tracker it has just written with the database's
+stamp of that conversation (number of event rows and highest row id). The next `retrieve`
 reads only the stamp (one indexed aggregate query) and hands the kept tracker out when the rows are still the
 ones it was saved as; otherwise (another Rasa instance wrote to the conversation, the gateway erased or pruned it,
 a turn failed before saving) it reads the conversation from the database as Rasa does.
 
-A tracker is kept only when a reload would give exactly its events: after the insert, the rows of the latest
+A tracker is kept only when a reload would give exactly its events: after the save, the rows of the latest
 session are as many as the tracker's events (not so after a new session started inside the turn: Rasa then
 reloads only the new session). A kept tracker is handed out once (taken out of the cache), so two callers never
 share one object, and a tracker that changed after its save is not handed out. At most `MAX_CONVERSATIONS` are
@@ -17,8 +17,6 @@ kept (least recently saved first out). The cache lives in the Rasa process; `sta
 
 from __future__ import annotations
 
-import itertools
-import json
 from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
@@ -99,9 +97,8 @@ def _cache(store: Any) -> TrackerCache:
 def install() -> None:
     """Give Rasa's `SQLTrackerStore` the cache (idempotent)."""
     from rasa.core.tracker_store import SQLTrackerStore
-    from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-    original_retrieve = SQLTrackerStore.retrieve
+    original_retrieve, original_save = SQLTrackerStore.retrieve, SQLTrackerStore.save
     if getattr(original_retrieve, "ocop_speedup", False):
         return
 
@@ -118,35 +115,15 @@ def install() -> None:
         return await original_retrieve(self, sender_id)
 
     async def save(self: SQLTrackerStore, tracker: Any) -> None:
-        # Rasa's own save (the events the database does not hold yet, after the rows of the latest session) ...
-        await self.stream_events(tracker)
-        cache = _cache(self)
+        await original_save(self, tracker)
+        # Kept only when a reload would give exactly this tracker's events: the latest session has as many rows
+        # as it has events (rows another writer added since would make more).
         with self.session_scope() as session:
-            stored = _rows(session, tracker.sender_id)[1]
-            rows = []
-            for event in itertools.islice(tracker.events, stored, len(tracker.events)):
-                data = event.as_dict()
-                rows.append(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.add_all(rows)
-            session.flush()
-            # ... and the stamp of what it wrote, read before the commit: kept only when a reload would give
-            # exactly this tracker's events and the newest row is ours.
             stamp, latest_session = _rows(session, tracker.sender_id)
-            reloads_same = bool(rows) and stamp[1] == rows[-1].id and latest_session == len(tracker.events)
-            session.commit()
-        if reloads_same:
-            cache.keep(tracker.sender_id, tracker, stamp)
+        if latest_session == len(tracker.events):
+            _cache(self).keep(tracker.sender_id, tracker, stamp)
         else:
-            cache.drop(tracker.sender_id)
+            _cache(self).drop(tracker.sender_id)
 
     retrieve.ocop_speedup = True
     save.ocop_speedup = True
