@@ -61,14 +61,15 @@ def wait_until(condition, timeout: float = 10.0) -> None:
 
 
 def test_text_event_is_acknowledged_at_once_and_answered_in_the_background(gateway, zalo, fake_rasa):
-    fake_rasa.delay = 1.0
-    started = time.monotonic()
+    fake_rasa.delay = 4.0  # Rasa holds the turn well past the acknowledgement, even on a busy machine
     response = deliver(gateway, text_event(USER, "hồ sơ gồm những gì", "msg-1"))
     assert response.status_code == 200 and response.json() == {"status": "accepted"}
-    assert time.monotonic() - started < 0.5, "acknowledged before Rasa answered"
+    assert fake_rasa.trackers.get(f"zalo:{USER}") is None and zalo.texts_to(USER) == [], (
+        "acknowledged before Rasa answered"
+    )
     (text,) = zalo.wait_for_texts(USER)
     assert "hồ sơ gồm những gì" in text and text.endswith(CITATION)
-    assert fake_rasa.messages_from(f"zalo:{USER}") == ["hồ sơ gồm những gì"]
+    assert fake_rasa.messages_from(f"zalo:{USER}") == ["hồ sơ gồm những gì"] and fake_rasa.trackers[f"zalo:{USER}"]
 
 
 def test_forged_signatures_are_rejected(gateway, zalo, fake_rasa):

@@ -11,7 +11,7 @@ from actions.feedback import record_answer
 from gateway.staff import records as records_module
 
 SENDER = "telegram:5150"
-STORE_SECONDS = 0.4
+STORE_SECONDS = 0.6
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def test_an_answer_is_logged_without_the_turn_waiting_for_the_store(slow_store):
     started = time.monotonic()
     for number in range(3):
         record_answer(SENDER, f"câu hỏi {number}", "nlu_fallback", refusal())
-    assert time.monotonic() - started < STORE_SECONDS / 2
+    assert time.monotonic() - started < STORE_SECONDS  # writing in the turn would take three times that
     records_module.settle()
     assert [q for (q,) in slow_store.db.rows("SELECT question FROM answer_log ORDER BY id")] == [
         "câu hỏi 0",
