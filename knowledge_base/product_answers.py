@@ -8,7 +8,10 @@ or a sheet ("bộ 9", "phiếu số 9") is named:
   conditions (the permits without which the dossier is rejected), its in-criterion rejection or stop notes and
   its ★3 minimum requirements (3 stars is the lowest recognised level);
 * what a star level needs: "bộ 9 cần gì để đạt 4 sao" — the points band and, per criterion, the strongest
-  option marked for that level or a lower one.
+  option marked for that level or a lower one;
+* how a product becomes an OCOP product: "xây dựng sản phẩm nấm linh chi thành sản phẩm OCOP", "làm sao để mật ong
+  được công nhận OCOP" — the set, the steps from filing at the commune to recognition (the question bank's
+  ``STEPS_ENTRY``, written once there) and what taking part needs, as above.
 
 * where the raw material may come from, or the product be grown: "nước mắm: nguyên liệu mua ở tỉnh khác có bị
   loại không", "rau quả tươi có yêu cầu trồng trong tỉnh không" (answered "Có." and the requirement) — the sheet's
@@ -44,8 +47,10 @@ from dataclasses import dataclass
 from functools import cache
 
 from knowledge_base import legal
+from knowledge_base.retrieval.question_bank import Entry, load_entries
 from knowledge_base.scoring import Criterion, Sheet, get_sheet, load_index, match_product
 from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, STAR_BANDS
+from knowledge_base.settings import KBSettings
 from knowledge_base.starmarks import star_label
 from knowledge_base.textnorm import fold, normalize
 
@@ -356,7 +361,15 @@ _GROUP_RE = re.compile(
     r"|bo so may)|\b(?:nhom|bo|phan nhom)\s+(?:san pham\s+)?(?:nao|gi|may|so may)\b"
 )
 _NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|giay to)\b")
-_STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang)\s+([1-5])\s*(?:sao|\*)")
+_STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang|ocop)\s+([1-5])\s*(?:sao|\*)")
+# "xây dựng/đưa/phát triển X thành sản phẩm OCOP", "làm sao để X được công nhận OCOP", "muốn X đạt OCOP"
+_JOIN_RE = re.compile(
+    r"\b(?:xay dung|dua|phat trien|bien|nang tam|lam)\b.*\b(?:thanh|tro thanh)\s+(?:san pham\s+)?ocop\b"
+    r"|\b(?:lam sao|lam the nao|cach nao|cach|muon|de)\b.*"
+    r"\b(?:thanh|tro thanh|dat|duoc cong nhan|duoc chung nhan|duoc cap)\s+(?:chung nhan\s+|san pham\s+)?ocop\b"
+)
+# The question-bank entry whose answer lists the steps to recognition (knowledge_base/questions/quy_trinh.yml).
+STEPS_ENTRY = "quy-trinh-cac-buoc-cong-nhan"
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
 # Where the raw material comes from: "nguyên liệu mua ở tỉnh khác", "nguồn gốc nguyên liệu", "nhập nguyên liệu".
 _ORIGIN_RE = re.compile(
@@ -425,9 +438,11 @@ def _named_set(question: str, folded: str) -> tuple[Sheet, str | None] | None:
     return get_sheet(best.set_id), max(keywords, key=len)
 
 
-def _citation(sheet: Sheet) -> str:
+def _citation(sheet: Sheet, articles: str = "") -> str:
+    also = f"{articles}, " if articles else ""
     return (
-        f"Theo {legal.sentence('catalog_citation')} (Bộ tiêu chí số {sheet.number}), {legal.current_decision().cited}"
+        f"Theo {also}{legal.sentence('catalog_citation')} (Bộ tiêu chí số {sheet.number}), "
+        f"{legal.current_decision().cited}"
     )
 
 
@@ -589,6 +604,8 @@ def answer_from_data(question: str) -> DataAnswer | None:
         kind = "star"
     elif _GROUP_RE.search(folded):
         kind = "group"
+    elif _JOIN_RE.search(folded) and not re.search(r"\b[1-5]\s*(?:sao|\*)", folded):
+        kind = "join"
     elif (
         not star
         and _YESNO_RE.search(folded)
@@ -629,6 +646,18 @@ def answer_from_data(question: str) -> DataAnswer | None:
             " Việc xếp bộ ở đây dựa trên danh mục sản phẩm ví dụ; Hội đồng đánh "
             "giá, phân hạng quyết định bộ sản phẩm chính thức."
         )
+    elif kind == "join":
+        steps = _steps_entry()
+        text = _needs_text(sheet, product).replace(
+            "\nĐiều kiện để hồ sơ", f"\nCác bước để được công nhận:\n{steps.answer}\nĐiều kiện để hồ sơ", 1
+        )
+        return DataAnswer(text=text, citation=_citation(sheet, steps.article), sheet=sheet.number)
     else:
         text = _needs_text(sheet, product)
     return DataAnswer(text=text, citation=_citation(sheet), sheet=sheet.number)
+
+
+@cache
+def _steps_entry() -> Entry:
+    bank = KBSettings.from_env().question_bank_dir
+    return next(e for e in load_entries(bank) if e.id == STEPS_ENTRY)

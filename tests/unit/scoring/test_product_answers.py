@@ -392,3 +392,30 @@ def test_a_question_whether_the_product_must_be_grown_in_the_province_quotes_the
 )
 def test_a_yes_no_question_about_who_registers_is_left_to_retrieval(question):
     assert answer_from_data(question) is None
+
+
+JOIN_QUESTIONS = [
+    ("Xây dựng sản phẩm nấm linh chi thành sản phẩm OCOP", 18),
+    ("làm sao để mật ong được công nhận OCOP", 4),
+    ("muốn đưa nước mắm thành sản phẩm OCOP thì làm thế nào", 9),
+    ("phat trien gom thanh san pham ocop", 21),
+]
+
+
+@pytest.mark.parametrize("question, number", JOIN_QUESTIONS)
+def test_how_a_product_becomes_ocop_gives_the_set_the_steps_and_the_sheets_conditions(question, number):
+    answer = answer_from_data(question)
+    assert answer is not None and answer.sheet == number
+    bank = yaml.safe_load((CRITERIA.parent / "questions" / "quy_trinh.yml").read_text(encoding="utf-8"))
+    steps = next(e for e in bank if e["id"] == "quy-trinh-cac-buoc-cong-nhan")
+    assert steps["answer"].strip() in answer.text  # the steps, whole, as the bank writes them once
+    assert answer.text.index("Các bước") < answer.text.index("Điều kiện để hồ sơ")
+    for c, option in required_options(raw_sheet(number), 3):
+        assert f"Tiêu chí {c['number']} {c['label']}: ★3 tối thiểu “{option['label']}”" in answer.text
+    assert steps["article"] in answer.citation and f"Bộ tiêu chí số {number}" in answer.citation
+
+
+@pytest.mark.parametrize("question", ["làm sao để được công nhận OCOP", "gạo muốn đạt OCOP 4 sao cần gì"])
+def test_becoming_ocop_without_a_product_or_with_a_star_is_not_the_steps_answer(question):
+    answer = answer_from_data(question)
+    assert answer is None or "Các bước để được công nhận" not in answer.text
