@@ -133,10 +133,11 @@ class Retriever:
             return 0.0
         best = hits[0].chunk.id
         stored = self.index.faiss_index.reconstruct(self._positions[best])
-        # Measured on the words typed and on the decisions' terms put in place of the lexicon's phrases.
+        # Measured on the words typed, on the decisions' terms put in place of the lexicon's phrases, and on the
+        # words without the lexicon's filler ("cho em hỏi", "chi tiết", a province): the best of the three.
         return max(
             self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
-            for q in dict.fromkeys((query, self.lexicon.rewrite(query)))
+            for q in dict.fromkeys((query, self.lexicon.rewrite(query), self.lexicon.strip_filler(query)))
         )
 
     def decided(self, query: str, hits: list[Hit]) -> bool:
