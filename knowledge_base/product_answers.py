@@ -427,6 +427,12 @@ def _named_set(question: str, folded: str) -> tuple[Sheet, str | None] | None:
         return get_sheet(int(number.group(1))), None
     text = _product_text(question)
     match = match_product(text)
+    if not match.found and fold(question) == question.lower():
+        # Typed without diacritics, a question word's folded form may be part of the product ("chị" in "linh
+        # chi"): a keyword of two or more words found in the whole question names the product on its own.
+        whole = match_product(question)
+        if whole.found and not whole.ambiguous and any(len(k.split()) >= 2 for k in whole.best.matched):
+            match, text = whole, normalize(question)
     if not match.found or match.ambiguous:
         return None
     best = match.best

@@ -399,6 +399,7 @@ JOIN_QUESTIONS = [
     ("làm sao để mật ong được công nhận OCOP", 4),
     ("muốn đưa nước mắm thành sản phẩm OCOP thì làm thế nào", 9),
     ("phat trien gom thanh san pham ocop", 21),
+    ("xay dung san pham nam linh chi thanh san pham ocop", 18),  # folded "chị" is the "chi" of "linh chi"
 ]
 
 
@@ -419,3 +420,8 @@ def test_how_a_product_becomes_ocop_gives_the_set_the_steps_and_the_sheets_condi
 def test_becoming_ocop_without_a_product_or_with_a_star_is_not_the_steps_answer(question):
     answer = answer_from_data(question)
     assert answer is None or "Các bước để được công nhận" not in answer.text
+
+
+@pytest.mark.parametrize("question", ["kiem tra ho so ocop o dau", "chi oi dao tao ocop lan dau o dau"])
+def test_a_folded_question_without_a_product_still_names_none(question):
+    assert answer_from_data(question) is None
