@@ -2,7 +2,7 @@
 
 python -m knowledge_base build [--force]
 python -m knowledge_base inspect
-python -m knowledge_base ask "hồ sơ gồm những gì" [--backend bm25|dense|hybrid] [-k 5] [--intent ask_dossier]
+python -m knowledge_base ask "hồ sơ gồm những gì" [--backend bm25|dense|hybrid] [-k 5]
 python -m knowledge_base answer "hồ sơ gồm những gì" [--intent ...] [--max-chars 2000]
 python -m knowledge_base eval [--gold tests/retrieval/gold.yml] [--misses]
 python -m knowledge_base calibrate [--target 0.9]   # confidence threshold for the current embedder
@@ -58,7 +58,7 @@ def _ask(args, settings: KBSettings) -> int:
     from knowledge_base.retrieval import get_retriever
 
     retriever = get_retriever(args.backend, settings)
-    hits = retriever.search(args.question, k=args.k, intent=args.intent)
+    hits = retriever.search(args.question, k=args.k)
     print(f"[{args.backend}] confidence {retriever.confidence(args.question, hits):.3f}")
     for rank, hit in enumerate(hits, start=1):
         chunk = hit.chunk
@@ -135,7 +135,6 @@ def main(argv: list[str] | None = None) -> int:
     ask.add_argument("question")
     ask.add_argument("--backend", choices=BACKENDS, default="hybrid")
     ask.add_argument("-k", type=int, default=5)
-    ask.add_argument("--intent")
     answer = sub.add_parser("answer", help="print the composed answer the bot would send")
     answer.add_argument("question")
     answer.add_argument("--intent")

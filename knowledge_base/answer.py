@@ -218,7 +218,7 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
     data = answer_from_data(question)
     if data is not None:
         return Answer(data.text, data.citation, [], True, [])
-    hits = retriever.search(question, k=5, intent=intent, decisions=_entity_decisions(entities))
+    hits = retriever.search(question, k=5, decisions=_entity_decisions(entities))
     if retriever.confidence(question, hits) < confidence_threshold() or not retriever.decided(question, hits):
         return Answer("", "", [], False, hits)
     best = hits[0].chunk

@@ -1,7 +1,7 @@
 """Retrieval over the knowledge-base documents: one search interface, BM25 / dense / hybrid back-ends.
 
 from knowledge_base.retrieval import get_retriever
-hits = get_retriever("hybrid").search("hồ sơ gồm những gì", k=5, intent="ask_dossier")
+hits = get_retriever("hybrid").search("hồ sơ gồm những gì", k=5)
 hits[0].chunk.citation(), hits[0].score
 """
 

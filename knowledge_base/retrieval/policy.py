@@ -1,8 +1,7 @@
-"""Ranking policy on top of raw relevance: current rules first, named decisions, Rasa intents.
+"""Ranking policy on top of raw relevance: current rules first, named decisions, the kind of question.
 
 - A chunk from a superseded decision is demoted unless the user names that decision ("theo QĐ 148...").
 - A chunk from a decision the user names is promoted.
-- A chunk whose topics include the topic of the Rasa intent (knowledge_base/topics.yml) is promoted.
 - A chunk that answers only a special case (``only_if`` phrases, e.g. upgrading) is demoted when the query
   names none of its phrases, so "hồ sơ gồm những gì" finds the general case first.
 - A question-bank entry written for the kind of question asked ("ai", "bao lâu", "có … không") is promoted.
@@ -44,21 +43,16 @@ class Query:
 
     folded: str
     named: frozenset[str] = frozenset()  # decisions named ("148", "26/2026")
-    topic: str | None = None  # topic of the Rasa intent
     kind: str | None = None  # question_kind.kind_of
     numbers: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     special: frozenset[int] = frozenset()  # the lexicon's special cases named
 
     @classmethod
-    def of(
-        cls, text: str, named: set[str] = frozenset(), topic: str | None = None, kind: str | None = None, lexicon=None
-    ):
+    def of(cls, text: str, named: set[str] = frozenset(), kind: str | None = None, lexicon=None):
         folded = textnorm.normalize_folded(text)
         special = lexicon.special_cases(text) if lexicon else frozenset()
-        return cls(
-            folded, frozenset(named), topic, kind, frozenset(numbers_in(text)), frozenset(folded.split()), special
-        )
+        return cls(folded, frozenset(named), kind, frozenset(numbers_in(text)), frozenset(folded.split()), special)
 
 
 @dataclass(frozen=True)
@@ -84,8 +78,6 @@ def adjust(score: float, chunk, heading: Heading, query: Query, params) -> float
         score *= params.named_decision_boost
     elif chunk.validity == "superseded":
         score *= params.superseded_penalty
-    if query.topic and query.topic in chunk.topics:
-        score *= params.intent_boost
     padded = f" {query.folded} "
     if chunk.only_if and not any(f" {phrase} " in padded for phrase in chunk.only_if):
         score *= params.special_case_penalty

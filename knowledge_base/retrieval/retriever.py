@@ -1,4 +1,4 @@
-"""The search interface: ``Retriever.search(query, k, intent)`` -> ranked ``Hit`` list.
+"""The search interface: ``Retriever.search(query, k)`` -> ranked ``Hit`` list.
 
 One retriever per back-end (``bm25``, ``dense``, ``hybrid``) shares one loaded index. ``get_retriever``
 caches both per process, so the action server pays the load once.
@@ -32,7 +32,6 @@ class RetrievalParams:
     dense_weight: float = 0.5
     superseded_penalty: float = 0.8
     named_decision_boost: float = 1.3
-    intent_boost: float = 1.15
     special_case_penalty: float = 0.85
     kind_boost: float = 1.1
     number_mismatch_penalty: float = 0.8
@@ -103,7 +102,7 @@ class Retriever:
                 self._vectors[query] = vector
         return vector
 
-    def search(self, query: str, k: int = 5, intent: str | None = None, decisions: set[str] | None = None) -> list[Hit]:
+    def search(self, query: str, k: int = 5, decisions: set[str] | None = None) -> list[Hit]:
         """Top ``k`` chunks for ``query``; ``decisions`` adds decisions named outside the text (entities)."""
         if not textnorm.normalize_folded(query).strip():
             return []
@@ -111,7 +110,6 @@ class Retriever:
         wanted = policy.Query.of(
             query,
             policy.named_decisions(query) | set(decisions or ()),
-            policy.INTENT_TOPICS.get(intent or ""),
             kind_of(query),
             self.lexicon,
         )

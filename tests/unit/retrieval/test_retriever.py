@@ -79,15 +79,6 @@ def test_current_decision_ranks_above_superseded_unless_named(index):
     assert via_entity[0].chunk.id == DOSSIER_OLD
 
 
-def test_intent_boosts_its_topic(index):
-    retriever = Retriever(index, "hybrid")
-    query = "phần A chấm những gì, nguồn nguyên liệu"
-    plain = {h.chunk.id: h.score for h in retriever.search(query, k=6)}
-    boosted = {h.chunk.id: h.score for h in retriever.search(query, k=6, intent="ask_scoring_criteria")}
-    assert boosted["huong-dan#bo-tieu-chi-gom-nhung-phan-nao"] > plain["huong-dan#bo-tieu-chi-gom-nhung-phan-nao"]
-    assert boosted[DOSSIER_NEW] == plain[DOSSIER_NEW]
-
-
 def test_empty_or_symbol_query_returns_nothing(index):
     retriever = Retriever(index, "hybrid")
     assert retriever.search("", k=3) == []
