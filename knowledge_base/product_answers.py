@@ -542,6 +542,8 @@ def _star_text(sheet: Sheet, product: str | None, star: int) -> str:
         f"{BAND_TEXT[star]} ({BAND_CITATION}) và đạt các yêu cầu tối thiểu {lower} của phiếu:"
     ]
     parts += _marks(sheet, star)
+    if star == 5:
+        parts.append(legal.sentence("five_star_route"))
     if not any(o.min_star == star for c in sheet.criteria for o in c.options):
         parts.append(
             f"Phiếu số {sheet.number} không có phương án nào gắn {star_label(star)}; ngoài điểm, chỉ cần "

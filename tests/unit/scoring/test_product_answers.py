@@ -425,3 +425,11 @@ def test_becoming_ocop_without_a_product_or_with_a_star_is_not_the_steps_answer(
 @pytest.mark.parametrize("question", ["kiem tra ho so ocop o dau", "chi oi dao tao ocop lan dau o dau"])
 def test_a_folded_question_without_a_product_still_names_none(question):
     assert answer_from_data(question) is None
+
+
+def test_a_five_star_question_says_who_recognises_five_stars_and_a_four_star_one_does_not():
+    five = answer_from_data("Giải pháp nào để cà phê đạt tiêu chuẩn sản phẩm OCOP 5 sao?")
+    four = answer_from_data("cà phê cần gì để đạt 4 sao")
+    assert five is not None and four is not None and five.sheet == four.sheet == 13
+    assert "từ 90 điểm ở cấp tỉnh" in five.text and "Bộ trưởng Bộ Nông nghiệp và Môi trường" in five.text
+    assert "Hội đồng cấp trung ương" in five.text and "Hội đồng cấp trung ương" not in four.text
