@@ -368,6 +368,8 @@ _JOIN_RE = re.compile(
     r"|\b(?:lam sao|lam the nao|cach nao|cach|muon|de)\b.*"
     r"\b(?:thanh|tro thanh|dat|duoc cong nhan|duoc chung nhan|duoc cap)\s+(?:chung nhan\s+|san pham\s+)?ocop\b"
 )
+# Any star level named, with or without a verb: "đạt 4 sao", "OCOP 4 sao", "4*".
+_ANY_STAR_RE = re.compile(r"\b[1-5]\s*(?:sao|\*)")
 # The question-bank entry whose answer lists the steps to recognition (knowledge_base/questions/quy_trinh.yml).
 STEPS_ENTRY = "quy-trinh-cac-buoc-cong-nhan"
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
@@ -432,7 +434,7 @@ def _named_set(question: str, folded: str) -> tuple[Sheet, str | None] | None:
         # chi"): a keyword of two or more words found in the whole question names the product on its own.
         whole = match_product(question)
         if whole.found and not whole.ambiguous and any(len(k.split()) >= 2 for k in whole.best.matched):
-            match, text = whole, normalize(question)
+            match = whole
     if not match.found or match.ambiguous:
         return None
     best = match.best
@@ -511,8 +513,12 @@ def _rejections(sheet: Sheet) -> list[str]:
     return lines
 
 
-def _needs_text(sheet: Sheet, product: str | None) -> str:
-    parts = [_set_text(sheet, product), "Điều kiện để hồ sơ được chấm theo phiếu này:"]
+def _needs_text(sheet: Sheet, product: str | None, steps: str = "") -> str:
+    """What taking part needs; ``steps`` (the steps to recognition) goes between the set and the conditions."""
+    parts = [_set_text(sheet, product)]
+    if steps:
+        parts += ["Các bước để được công nhận:", steps]
+    parts.append("Điều kiện để hồ sơ được chấm theo phiếu này:")
     parts += [f"- {line}" for line in _rejections(sheet)]
     parts.append(
         f"Để được công nhận (từ 3 sao: tổng điểm từ {_band_floor(3)} trở lên), phiếu số {sheet.number} "
@@ -612,7 +618,7 @@ def answer_from_data(question: str) -> DataAnswer | None:
         kind = "star"
     elif _GROUP_RE.search(folded):
         kind = "group"
-    elif _JOIN_RE.search(folded) and not re.search(r"\b[1-5]\s*(?:sao|\*)", folded):
+    elif _JOIN_RE.search(folded) and not _ANY_STAR_RE.search(folded):
         kind = "join"
     elif (
         not star
@@ -656,9 +662,7 @@ def answer_from_data(question: str) -> DataAnswer | None:
         )
     elif kind == "join":
         steps = _steps_entry()
-        text = _needs_text(sheet, product).replace(
-            "\nĐiều kiện để hồ sơ", f"\nCác bước để được công nhận:\n{steps.answer}\nĐiều kiện để hồ sơ", 1
-        )
+        text = _needs_text(sheet, product, steps.answer)
         return DataAnswer(text=text, citation=_citation(sheet, steps.article), sheet=sheet.number)
     else:
         text = _needs_text(sheet, product)
