@@ -131,11 +131,13 @@ class Retriever:
             return 0.0
         best = hits[0].chunk.id
         stored = self.index.faiss_index.reconstruct(self._positions[best])
-        # Measured on the words typed, on the decisions' terms put in place of the lexicon's phrases, and on the
-        # words without the lexicon's filler ("cho em hỏi", "chi tiết", a province): the best of the three.
+        # Measured on the words typed, on the decisions' terms put in place of the lexicon's phrases, and, when
+        # the query has some, on the words without the lexicon's filler ("cho em hỏi", a province): the best.
+        stripped = self.lexicon.strip_filler(query)
+        variants = [query, self.lexicon.rewrite(query)] + ([stripped] if stripped != textnorm.normalize(query) else [])
         return max(
             self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
-            for q in dict.fromkeys((query, self.lexicon.rewrite(query), self.lexicon.strip_filler(query)))
+            for q in dict.fromkeys(variants)
         )
 
     def decided(self, query: str, hits: list[Hit]) -> bool:
