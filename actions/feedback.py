@@ -17,7 +17,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from gateway.staff.records import entry_id, later
-from knowledge_base.retrieval.policy import INTENT_TOPICS
+from knowledge_base.topics import INTENT_TOPICS
 
 VERDICT_OF_INTENT = {"feedback_helpful": "helpful", "feedback_unhelpful": "unhelpful"}
 # Answers drawn from the scoring sheets as data (no retrieved passage) share this id.

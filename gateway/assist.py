@@ -31,8 +31,8 @@ from pydantic import BaseModel, Field
 from gateway import rate_limit
 from gateway.settings import SettingsError
 from knowledge_base.answer import answer_question, plain_text
-from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.settings import assist_api_key
+from knowledge_base.topics import INTENT_TOPICS
 
 log = logging.getLogger(__name__)
 

@@ -25,9 +25,8 @@ from knowledge_base.product_answers import answer_from_data
 from knowledge_base.question_kind import kind_of, split_questions
 from knowledge_base.retrieval import Hit, Retriever, get_retriever
 from knowledge_base.retrieval.chunks import Chunk
-from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.starmarks import render_star_marks
-from knowledge_base.topics import REGISTRY
+from knowledge_base.topics import INTENT_TOPICS, REGISTRY
 
 log = logging.getLogger(__name__)
 

@@ -1,7 +1,8 @@
 """The topic registry (``topics.yml``): content intents with their topic, canonical question and follow-ups.
 
-The tables other modules use are derived from it: ``intent_topics()`` for the ranking policy, ``questions()``
-for button payloads in the action server, ``follow_ups()`` for the buttons after an answer.
+The tables other modules use are derived from it: ``INTENT_TOPICS`` (``intent_topics()``) for the topic of an
+answer's follow-ups and records, ``questions()`` for button payloads in the action server, ``follow_ups()`` for the
+buttons after an answer.
 """
 
 from __future__ import annotations
@@ -57,3 +58,5 @@ def load(path: Path = TOPICS_FILE) -> Registry:
 
 
 REGISTRY = load()
+# The topic of each content intent.
+INTENT_TOPICS: dict[str, str] = REGISTRY.intent_topics()

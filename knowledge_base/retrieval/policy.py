@@ -18,9 +18,6 @@ import re
 from dataclasses import dataclass
 
 from knowledge_base import textnorm
-from knowledge_base.topics import REGISTRY
-
-INTENT_TOPICS: dict[str, str] = REGISTRY.intent_topics()
 
 _QUERY_DECISION_RE = re.compile(r"(?<!\d)(?<!\d/)(26\s*/\s*2026|1489|1048|148|781|919|490)(?!\d)(?!/\d)")
 _CHUNK_DECISION_RE = re.compile(r"(\d+)(?:/(\d{4}))?/QĐ", re.IGNORECASE)

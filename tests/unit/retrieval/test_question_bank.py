@@ -12,7 +12,6 @@ from knowledge_base.answer import answer_question
 from knowledge_base.retrieval import Hit, Retriever
 from knowledge_base.retrieval.documents import load_documents
 from knowledge_base.retrieval.index import build_in_memory
-from knowledge_base.retrieval.policy import INTENT_TOPICS
 from knowledge_base.retrieval.question_bank import (
     OUTSIDE_TOPIC,
     Entry,
@@ -22,6 +21,7 @@ from knowledge_base.retrieval.question_bank import (
     source_sections,
 )
 from knowledge_base.settings import KBSettings
+from knowledge_base.topics import INTENT_TOPICS
 
 TOPICS = set(INTENT_TOPICS.values()) | {OUTSIDE_TOPIC}
 
