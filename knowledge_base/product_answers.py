@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from functools import cache
 
 from knowledge_base import legal
-from knowledge_base.retrieval.question_bank import Entry, load_entries
+from knowledge_base.retrieval.question_bank import Entry, load_topic
 from knowledge_base.scoring import Criterion, Sheet, get_sheet, load_index, match_product
 from knowledge_base.scoring.scorer import BAND_CITATION, BAND_TEXT, STAR_BANDS
 from knowledge_base.settings import KBSettings
@@ -370,8 +370,8 @@ _JOIN_RE = re.compile(
 )
 # Any star level named, with or without a verb: "đạt 4 sao", "OCOP 4 sao", "4*".
 _ANY_STAR_RE = re.compile(r"\b[1-5]\s*(?:sao|\*)")
-# The question-bank entry whose answer lists the steps to recognition (knowledge_base/questions/quy_trinh.yml).
-STEPS_ENTRY = "quy-trinh-cac-buoc-cong-nhan"
+# The question-bank entry whose answer lists the steps to recognition, and its topic (the file it is in).
+STEPS_ENTRY, STEPS_TOPIC = "quy-trinh-cac-buoc-cong-nhan", "quy_trinh"
 _STAR_AIM_RE = re.compile(r"\b(?:can|de|muon|phai|yeu cau|dieu kien|tieu chi|toi thieu|lam sao|lam the nao)\b")
 # Where the raw material comes from: "nguyên liệu mua ở tỉnh khác", "nguồn gốc nguyên liệu", "nhập nguyên liệu".
 _ORIGIN_RE = re.compile(
@@ -672,4 +672,4 @@ def answer_from_data(question: str) -> DataAnswer | None:
 @cache
 def _steps_entry() -> Entry:
     bank = KBSettings.from_env().question_bank_dir
-    return next(e for e in load_entries(bank) if e.id == STEPS_ENTRY)
+    return next(e for e in load_topic(bank, STEPS_TOPIC) if e.id == STEPS_ENTRY)

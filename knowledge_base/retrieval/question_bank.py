@@ -69,13 +69,20 @@ def _entry(raw: dict, topic: str, file: str) -> Entry:
 
 def load_entries(directory: Path) -> list[Entry]:
     """All entries of ``<topic>.yml`` files in ``directory`` (none when it does not exist)."""
-    entries: list[Entry] = []
-    for path in sorted(Path(directory).glob("*.yml")) if Path(directory).is_dir() else []:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
-        if not isinstance(data, list):
-            raise QuestionBankError(f"{path.name}: the file must be a YAML list of entries")
-        entries += [_entry(raw, path.stem, path.name) for raw in data]
-    return entries
+    paths = sorted(Path(directory).glob("*.yml")) if Path(directory).is_dir() else []
+    return [entry for path in paths for entry in _file_entries(path)]
+
+
+def load_topic(directory: Path, topic: str) -> list[Entry]:
+    """The entries of one topic's file, ``<topic>.yml`` (parsing the whole bank takes most of a second)."""
+    return _file_entries(Path(directory) / f"{topic}.yml")
+
+
+def _file_entries(path: Path) -> list[Entry]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    if not isinstance(data, list):
+        raise QuestionBankError(f"{path.name}: the file must be a YAML list of entries")
+    return [_entry(raw, path.stem, path.name) for raw in data]
 
 
 def file_hashes(directory: Path) -> dict[str, str]:
