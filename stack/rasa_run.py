@@ -102,7 +102,9 @@ def rasa_invocation(
         "--credentials",
         str(ROOT / "credentials.yml"),
     ]
-    command += ["--auth-token", token]
+    # One argument: a generated token may start with "-" (secrets.token_urlsafe), which argparse would otherwise
+    # take for an option and Rasa would exit with "expected one argument".
+    command.append(f"--auth-token={token}")
     return command, extra
 
 

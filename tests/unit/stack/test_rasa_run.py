@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+
 import pytest
 
 from stack.rasa_run import DEFAULT_ENDPOINTS, SCALE_ENDPOINTS, RasaSettingsError, rasa_invocation
@@ -15,7 +17,10 @@ SCALE = {
 
 
 def option(command: list[str], name: str) -> str | None:
-    return command[command.index(name) + 1] if name in command else None
+    """The value of ``name`` in ``command``, given as "name value" or "name=value"."""
+    if name in command:
+        return command[command.index(name) + 1]
+    return next((arg.split("=", 1)[1] for arg in command if arg.startswith(f"{name}=")), None)
 
 
 def test_without_the_settings_rasa_keeps_its_sqlite_tracker_on_loopback():
@@ -65,6 +70,15 @@ def test_the_http_api_never_starts_without_its_token_not_even_on_loopback(interf
 def test_a_token_lets_the_api_listen_beyond_loopback():
     command, _ = rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_INTERFACE": "0.0.0.0", "OCOP_RASA_TOKEN": "t0k"})
     assert option(command, "--interface") == "0.0.0.0" and option(command, "--auth-token") == "t0k"
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_as_the_token():
+    """``secrets.token_urlsafe`` starts with "-" about once in 64 launches; Rasa's argparse must still read it."""
+    command, _ = rasa_invocation("rasa", "m.tar.gz", 5005, {"OCOP_RASA_TOKEN": "-qmc2vPG-X0R6z"})
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--auth-token")
+    parsed, _ = parser.parse_known_args(command[2:])
+    assert parsed.auth_token == "-qmc2vPG-X0R6z"
 
 
 def test_rasa_starts_with_one_tensorflow_thread_and_the_speedups_unless_told_otherwise(monkeypatch, tmp_path):
