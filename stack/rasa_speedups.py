@@ -11,7 +11,13 @@ Each keeps Rasa's behaviour and only removes repeated work (docs/benchmarks.md h
 - a turn starts from the conversation the previous turn saved, unless the database changed meanwhile
   (`stack.tracker_cache`; Rasa reads and replays the whole session from the database every turn);
 - the SQLite tracker store writes ahead (WAL journal: a commit costs a quarter of what the default journal's
-  does, with the same durability).
+  does, with the same durability) and keeps its connection open between queries (SQLAlchemy 1.4 opens and
+  closes a SQLite file connection for every session, several times a turn);
+- the rule policy remembers which rules match the last few conversation states (Rasa tests every rule against
+  the states on each prediction, a tenth of a turn's CPU; only the last states as long as the longest rule can
+  change the answer);
+- the graph runner builds the part of the graph that a set of targets needs once per set (Rasa walks the
+  graph's dependencies twice for each message and each prediction).
 They patch Rasa's internals, so they are applied only to the version they were written for.
 """
 
@@ -39,7 +45,9 @@ def apply() -> bool:
     _event_class_table()
     _kept_alive_action_sessions()
     tracker_cache.install()
-    _sqlite_write_ahead_log()
+    _sqlite_write_ahead_log_and_kept_connection()
+    _remembered_rule_matches()
+    _graph_built_once_per_targets()
     return True
 
 
@@ -122,7 +130,8 @@ def _kept_alive_action_sessions() -> None:
     EndpointConfig.session = session
 
 
-def _sqlite_write_ahead_log() -> None:
+def _sqlite_write_ahead_log_and_kept_connection() -> None:
+    import sqlalchemy as sa
     from rasa.core.tracker_store import SQLTrackerStore
 
     original = SQLTrackerStore.__init__
@@ -135,6 +144,79 @@ def _sqlite_write_ahead_log() -> None:
         if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
             with self.engine.connect() as connection:  # the journal mode is kept in the file itself
                 connection.exec_driver_sql("PRAGMA journal_mode=WAL")
+            # One connection per thread, kept open (the pool SQLAlchemy itself uses for in-memory SQLite); each
+            # session still begins and ends its own transaction, so other writers' commits are seen as before.
+            self.engine.dispose()
+            self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
+            self.sessionmaker.configure(bind=self.engine)
 
     __init__.ocop_speedup = True
     SQLTrackerStore.__init__ = __init__
+
+
+MAX_REMEMBERED_RULE_MATCHES = 4096
+
+
+def _remembered_rule_matches() -> None:
+    import json
+    from collections import OrderedDict
+
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    original = RulePolicy._get_possible_keys
+    if getattr(original, "ocop_speedup", False):
+        return
+
+    def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[Any]) -> set[str]:
+        # Rasa's `_is_rule_applicable` accepts every rule at a turn index at or past the rule's own length, so
+        # only the last `longest` states decide which rules match.
+        memo = self.__dict__.setdefault("_ocop_rule_matches", {})
+        entry = memo.get(id(lookup))
+        if entry is None or entry[0] is not lookup or entry[1] != len(lookup):
+            longest = max((len(self._rule_key_to_state(key)) for key in lookup), default=0)
+            entry = memo[id(lookup)] = (lookup, len(lookup), longest, OrderedDict())
+        _, _, longest, matches = entry
+        try:
+            key = json.dumps(states[-longest:] if longest else [], sort_keys=True)
+        except (TypeError, ValueError):  # a state JSON cannot hold: Rasa's own walk
+            return original(self, lookup, states)
+        found = matches.get(key)
+        if found is None:
+            found = frozenset(original(self, lookup, states))
+            matches[key] = found
+            if len(matches) > MAX_REMEMBERED_RULE_MATCHES:
+                matches.popitem(last=False)
+        else:
+            matches.move_to_end(key)
+        return set(found)
+
+    _get_possible_keys.ocop_speedup = True
+    RulePolicy._get_possible_keys = _get_possible_keys
+
+
+def _graph_built_once_per_targets() -> None:
+    import dask
+    from rasa.engine.exceptions import GraphRunError
+    from rasa.engine.runner.dask import DaskGraphRunner
+
+    original = DaskGraphRunner.run
+    if getattr(original, "ocop_speedup", False):
+        return
+
+    def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None, targets: list[str] | None = None):
+        run_targets = targets if targets else self._graph_schema.target_names
+        graphs = self.__dict__.setdefault("_ocop_run_graphs", {})
+        graph = graphs.get(tuple(run_targets))
+        if graph is None:  # Rasa's own two steps; the schema and the instantiated nodes never change after start
+            graph = self._build_dask_graph(self._graph_schema.minimal_graph_schema(run_targets))
+            graphs[tuple(run_targets)] = graph
+        run_graph = dict(graph)
+        if inputs:
+            self._add_inputs_to_graph(inputs, run_graph)
+        try:
+            return dict(dask.get(run_graph, run_targets))
+        except RuntimeError as error:
+            raise GraphRunError("Error running runner.") from error
+
+    run.ocop_speedup = True
+    DaskGraphRunner.run = run

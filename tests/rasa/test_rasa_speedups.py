@@ -85,3 +85,123 @@ def test_action_server_answers_are_checked_as_rasa_checks_them(probe):
 
 def test_the_action_server_session_is_kept_open_and_renewed_when_closed(probe):
     assert probe["sessions"] == {"kept": True, "renewed": True}
+
+
+# The rule matches, the graph runner and the kept SQLite connection, each against Rasa's own code on the same input.
+TURN_PARTS_PROBE = """
+import json, random, tempfile
+from pathlib import Path
+from rasa.core.policies.rule_policy import RulePolicy
+from rasa.engine.runner.dask import DaskGraphRunner
+
+rasa_rule_keys = RulePolicy._get_possible_keys
+rasa_run = DaskGraphRunner.run
+
+from stack import rasa_speedups
+rasa_speedups.apply()
+out = {}
+
+# Rules and conversations built from a few intents, actions, a form and a slot, as Rasa writes their states.
+rng = random.Random(7)
+def state():
+    s = {"prev_action": {"action_name": rng.choice(["action_listen", "utter_greet", "action_answer_question"])}}
+    if rng.random() < 0.8:
+        s["user"] = {"intent": rng.choice(["greet", "ask_question", "stop", "affirm"])}
+    if rng.random() < 0.3:
+        s["active_loop"] = {"name": rng.choice(["self_assessment_form", "should_not_be_set"])}
+    if rng.random() < 0.3:
+        s["slots"] = {"product_group": (rng.choice([0.0, 1.0]),)}
+    return s
+lookup = {json.dumps([state() for _ in range(rng.randint(1, 4))], sort_keys=True): f"action_{i}" for i in range(300)}
+policy = RulePolicy.__new__(RulePolicy)
+same, hits, distinct = True, 0, set()
+for _ in range(600):
+    states = [state() for _ in range(rng.randint(0, 9))]
+    expected = rasa_rule_keys(policy, lookup, states)
+    first = policy._get_possible_keys(lookup, states)
+    first.add("changed by the caller")
+    second = policy._get_possible_keys(lookup, states)
+    same = same and first - {"changed by the caller"} == expected == second
+    distinct.add(frozenset(expected))
+out["rules_same"] = same
+out["rules_distinct_answers"] = len(distinct)
+out["rules_with_longer_lookup"] = sorted(policy._get_possible_keys({**lookup, '[{"user": {"intent": "x"}}]': "a"}, [{"user": {"intent": "x"}}]))
+
+# A small graph: two inputs, two nodes that add, one that fails.
+from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+
+class Add(GraphComponent):
+    @classmethod
+    def create(cls, config, model_storage, resource, execution_context):
+        return cls()
+    def add(self, **values):
+        return sum(values.values())
+    def fail(self, **values):
+        raise ValueError("failed on purpose")
+
+def node(fn, **needs):
+    return SchemaNode(needs=needs, uses=Add, constructor_name="create", fn=fn, config={})
+schema = GraphSchema({"a": node("add", x="x", y="y"), "b": node("add", a="a", x="x"), "c": node("fail", x="x")})
+storage = LocalModelStorage(Path(tempfile.mkdtemp()))
+runners = [DaskGraphRunner(schema, storage, ExecutionContext(schema, "probe")) for _ in range(2)]
+results = []
+for inputs, targets in [({"x": 1, "y": 2}, ["b"]), ({"x": 10, "y": 20}, ["b"]), ({"x": 5, "y": 1}, ["a", "b"])]:
+    ours = DaskGraphRunner.run(runners[0], inputs, targets)
+    rasas = rasa_run(runners[1], inputs, targets)
+    results.append([ours == rasas, ours])
+out["graph"] = results
+errors = []
+for run in (DaskGraphRunner.run, rasa_run):
+    try:
+        run(runners[0], {"x": 1, "y": 2}, ["c"])
+    except Exception as error:
+        errors.append(type(error).__name__)
+    try:
+        run(runners[0], {"x": "a", "y": 2}, ["b"])
+    except Exception as error:
+        errors.append(type(error).__name__)
+out["graph_errors"] = errors
+
+# The SQLite tracker store: one kept connection, and what another store (another Rasa instance) commits is seen.
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.core.domain import Domain
+db = str(Path(tempfile.mkdtemp()) / "tracker.db")
+stores = [SQLTrackerStore(domain=Domain.empty(), dialect="sqlite", db=db) for _ in range(2)]
+connects = []
+sa.event.listen(stores[0].engine, "connect", lambda *args: connects.append(1))
+seen = []
+for i in range(3):
+    with stores[1].session_scope() as session:
+        session.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, data) VALUES ('s', 'slot', :t, '{}')"), {"t": i})
+        session.commit()
+    with stores[0].session_scope() as session:
+        seen.append(session.execute(sa.text("SELECT count(*) FROM events WHERE sender_id = 's'")).scalar())
+with stores[0].engine.connect() as connection:
+    out["journal"] = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+out["sqlite"] = {"connects": len(connects), "seen": seen}
+print(json.dumps(out))
+"""
+
+
+@pytest.fixture(scope="module")
+def turn_parts():
+    return rasa_probe(TURN_PARTS_PROBE)
+
+
+def test_remembered_rule_matches_are_the_rules_rasa_finds(turn_parts):
+    assert turn_parts["rules_same"] is True
+    assert turn_parts["rules_distinct_answers"] > 20  # the conversations reach many different sets of rules
+    assert turn_parts["rules_with_longer_lookup"] == ['[{"user": {"intent": "x"}}]']
+
+
+def test_the_graph_built_once_gives_rasas_results_and_errors(turn_parts):
+    assert turn_parts["graph"] == [[True, {"b": 4}], [True, {"b": 40}], [True, {"a": 6, "b": 11}]]
+    errors = turn_parts["graph_errors"]
+    assert errors[:2] == errors[2:] and len(errors) == 4
+
+
+def test_the_sqlite_tracker_store_keeps_one_connection_and_sees_other_instances(turn_parts):
+    assert turn_parts["sqlite"] == {"connects": 1, "seen": [1, 2, 3]}  # Rasa as shipped: 4 connects
+    assert turn_parts["journal"] == "wal"
