@@ -175,7 +175,7 @@ def profile(variant: Variant, seconds: float, out: Path) -> None:
                 path,
                 subprocess.Popen(
                     # --gil: only the thread holding the GIL is sampled, so waiting on I/O is not counted;
-                    # --subprocesses: the action server answers in a Sanic worker process
+                    # --subprocesses: any worker process a server starts is sampled too
                     [py_spy, "record", "--pid", str(pid), "--subprocesses", "--gil", "--rate", "250", "--format", "raw"]
                     + ["--duration", str(int(seconds)), "--output", str(path), "--nonblocking"],
                     stdout=subprocess.DEVNULL,

@@ -1,32 +1,30 @@
-"""`python -m stack.action_server [rasa_sdk options]`: rasa-sdk's action server, given time to load.
+"""`python -m stack.action_server [rasa_sdk options]`: rasa-sdk's action server, served in one process.
 
-rasa-sdk runs on Sanic, which stops the whole server when its worker is not online within 30 s. The worker
-imports `actions`, which loads the knowledge-base index (and rebuilds it when the documents changed); on a busy
-two-core machine, beside Rasa loading its model, that can take longer, and the server then exits at every start.
-This entry point raises that limit to `OCOP_ACTIONS_STARTUP_SECONDS` (default 300) and runs rasa-sdk's own `main`
-with the same arguments (`--actions actions -p 5055 --quiet`).
+rasa-sdk imports `actions` (which loads the knowledge-base index, and rebuilds it when the documents changed)
+and then hands its app to `Sanic.serve`, which spawns a worker process that imports `actions` and loads the
+index all over again. On two cores, beside Rasa loading its model, that doubled the action server's start, and
+Sanic stopped the server when the worker was not online within 30 s. This entry point serves rasa-sdk's app in
+Sanic's single-process mode instead (`Sanic.serve_single`): the actions loaded once are the ones that answer,
+and there is no worker to wait for. It then runs rasa-sdk's own `main` with the same arguments
+(`--actions actions -p 5055 --quiet`). One process per action server: scale out with more instances behind the
+load balancer (README, "Scale-out").
 """
 
 from __future__ import annotations
 
-import os
-
-DEFAULT_STARTUP_SECONDS = 300
+from typing import Any
 
 
-def startup_seconds(env: dict[str, str] | os._Environ) -> int:
-    """The worker's start-up limit in seconds (an empty or invalid value means the default)."""
-    raw = env.get("OCOP_ACTIONS_STARTUP_SECONDS", "").strip()
-    return int(raw) if raw.isdigit() and int(raw) > 0 else DEFAULT_STARTUP_SECONDS
+def _serve_in_this_process(cls: Any, primary: Any = None, *, app_loader: Any = None, factory: Any = None) -> None:
+    """`Sanic.serve` for rasa-sdk's one app: that app, served here (its loader would build it again)."""
+    cls.serve_single(primary)
 
 
 def main() -> None:
     from rasa_sdk.__main__ import main as rasa_sdk_main
-    from sanic.worker.manager import WorkerManager
-    from sanic.worker.process import WorkerProcess
+    from sanic import Sanic
 
-    ticks = startup_seconds(os.environ) * 10  # Sanic counts the limit in ticks of 0.1 s
-    WorkerProcess.THRESHOLD = WorkerManager.THRESHOLD = ticks
+    Sanic.serve = classmethod(_serve_in_this_process)
     rasa_sdk_main()
 
 

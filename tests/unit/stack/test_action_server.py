@@ -1,28 +1,70 @@
-"""The action server's entry point gives its Sanic worker time to load the knowledge base on a busy machine."""
+"""The action server's entry point loads the actions once, in the process that answers Rasa's calls."""
 
 from __future__ import annotations
 
-import rasa_sdk.__main__
-from sanic.worker.manager import WorkerManager
-from sanic.worker.process import WorkerProcess
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
 
-from stack import action_server
+import httpx
+
+from stack.services import HOST, ROOT, free_port
+
+ACTIONS = '''
+import os
+from pathlib import Path
+from rasa_sdk import Action
+
+Path(os.environ["PROBE_IMPORTS"]).open("a").write(f"{os.getpid()}\\n")  # one line per import of the actions
 
 
-def test_startup_limit_comes_from_the_setting_or_the_default():
-    assert action_server.startup_seconds({}) == 300
-    assert action_server.startup_seconds({"OCOP_ACTIONS_STARTUP_SECONDS": " 120 "}) == 120
-    assert action_server.startup_seconds({"OCOP_ACTIONS_STARTUP_SECONDS": "0"}) == 300
-    assert action_server.startup_seconds({"OCOP_ACTIONS_STARTUP_SECONDS": "soon"}) == 300
+class ActionProbe(Action):
+    def name(self):
+        return "action_probe"
+
+    def run(self, dispatcher, tracker, domain):
+        dispatcher.utter_message(text=f"xin chào từ {os.getpid()}")
+        return []
+'''
 
 
-def test_sanic_waits_that_long_for_the_worker_before_rasa_sdk_starts(monkeypatch):
-    seen = {}
-    monkeypatch.setenv("OCOP_ACTIONS_STARTUP_SECONDS", "90")
-    monkeypatch.setattr(WorkerProcess, "THRESHOLD", WorkerProcess.THRESHOLD)
-    monkeypatch.setattr(WorkerManager, "THRESHOLD", WorkerManager.THRESHOLD)
-    monkeypatch.setattr(
-        rasa_sdk.__main__, "main", lambda: seen.update(worker=WorkerProcess.THRESHOLD, manager=WorkerManager.THRESHOLD)
+def test_actions_are_loaded_once_and_answer_from_that_process(tmp_path):
+    (tmp_path / "probe_actions").mkdir()
+    (tmp_path / "probe_actions" / "__init__.py").write_text(textwrap.dedent(ACTIONS), encoding="utf-8")
+    imports = tmp_path / "imports.txt"
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}",
+        "PROBE_IMPORTS": str(imports),
+        "SANIC_HOST": HOST,
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "stack.action_server", "--actions", "probe_actions", "-p", str(port), "--quiet"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
-    action_server.main()
-    assert seen == {"worker": 900, "manager": 900}  # ticks of 0.1 s: 90 s instead of Sanic's 30 s
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            assert server.poll() is None, server.stderr.read()[-2000:]
+            try:
+                if httpx.get(f"http://{HOST}:{port}/health", timeout=1).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            assert time.monotonic() < deadline, "the action server did not come up within 60 s"
+            time.sleep(0.1)
+        call = {"next_action": "action_probe", "sender_id": "probe-1", "tracker": {"sender_id": "probe-1"}, "domain": {}}
+        reply = httpx.post(f"http://{HOST}:{port}/webhook", json=call, timeout=10).json()
+        assert reply["responses"][0]["text"] == f"xin chào từ {server.pid}"
+        assert imports.read_text().split() == [str(server.pid)]  # no worker process importing them again
+    finally:
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=20) is not None  # stops on the launcher's signal
