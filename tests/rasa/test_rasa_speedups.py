@@ -205,3 +205,56 @@ def test_the_graph_built_once_gives_rasas_results_and_errors(turn_parts):
 def test_the_sqlite_tracker_store_keeps_one_connection_and_sees_other_instances(turn_parts):
     assert turn_parts["sqlite"] == {"connects": 1, "seen": [1, 2, 3]}  # Rasa as shipped: 4 connects
     assert turn_parts["journal"] == "wal"
+
+
+# The served model loaded as Rasa loads it and as the speed-up does: the same weights, the same parses.
+MODEL_LOAD_PROBE = """
+import json, sys, time
+import numpy as np
+import yaml
+from rasa.core.agent import Agent
+from stack import rasa_speedups
+
+model = sys.argv[1]
+texts = [line.strip()[2:] for path in ("tests/nlu/test_nlu.yml", "tests/nlu/test_nlu_nodiacritics.yml")
+         for item in yaml.safe_load(open(path, encoding="utf-8"))["nlu"]
+         for line in item["examples"].splitlines() if line.strip().startswith("- ")]
+
+def loaded():
+    began = time.perf_counter()
+    agent = Agent.load(model)
+    seconds = time.perf_counter() - began
+    diet = next(n._component.model for n in agent.processor.graph_runner._instantiated_nodes.values()
+                if type(getattr(n, "_component", None)).__name__ == "DIETClassifier")
+    return agent, {w.name: w.numpy() for w in diet.weights}, seconds
+
+async def parses(agent):
+    out = []
+    for text in texts:
+        parsed = await agent.parse_message(text)
+        out.append([parsed["intent"]["name"], round(parsed["intent"]["confidence"], 4),
+                    [(e["entity"], e["value"], e["start"], e["end"]) for e in parsed["entities"]]])
+    return out
+
+import asyncio
+rasas, rasa_weights, rasa_seconds = loaded()
+rasa_speedups.apply()
+ours, our_weights, our_seconds = loaded()
+print(json.dumps({
+    "texts": len(texts),
+    "weights": sorted(rasa_weights) == sorted(our_weights) and len(our_weights) > 0,
+    "same_values": all(np.array_equal(rasa_weights[name], value) for name, value in our_weights.items()),
+    "same_parses": asyncio.run(parses(rasas)) == asyncio.run(parses(ours)),
+    "entities": sum(bool(p[2]) for p in asyncio.run(parses(ours))),
+    "seconds": [rasa_seconds, our_seconds],
+}))
+"""
+
+
+def test_the_model_loaded_without_a_training_step_parses_as_rasas_own_load(model_path):
+    probe = rasa_probe(f"import sys; sys.argv = ['probe', {str(model_path)!r}]\n" + MODEL_LOAD_PROBE, timeout=600)
+    print("model load, Rasa's / ours (s):", probe["seconds"])
+    assert probe["texts"] > 400
+    assert probe["weights"] is True and probe["same_values"] is True
+    assert probe["same_parses"] is True
+    assert probe["entities"] > 20  # the entity layer is part of what is compared
