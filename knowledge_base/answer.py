@@ -9,7 +9,9 @@
   opening ("Không.", "Có.") is dropped when the question is not a yes/no question ("…thì phải làm gì");
 - when confidence is below ``CONFIDENCE_THRESHOLD``, or a bank entry wins undecided (``Retriever.decided``:
   no phrasing close to the question and a runner-up almost as strong), it says it is not sure (or, for a message the NLU
-  found out of scope, that the OCOP decisions do not cover it) and names who can help.
+  found out of scope, that the OCOP decisions do not cover it) and names who can help; a question naming a
+  subject outside the decisions (``outside_subjects.yml``: tax, loans, VietGAP …) that no entry covers is told
+  so, with who knows that subject.
 It never guesses. Lists are never cut: a channel splits a long reply into several messages.
 """
 
@@ -19,7 +21,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from knowledge_base import legal, settings, textnorm
+from knowledge_base import legal, outside_subjects, settings, textnorm
 from knowledge_base.hotline import hotline_message
 from knowledge_base.product_answers import answer_from_data
 from knowledge_base.question_kind import kind_of, split_questions
@@ -183,8 +185,17 @@ def _fit(parts: list[str], max_chars: int | None) -> str:
     return "\n\n".join(p for p in [trim_to_sentences(parts[0], room)] + parts[1:] if p)
 
 
-def _not_sure(hits: list[Hit], max_chars: int | None, intent: str | None = None) -> Answer:
-    opening = OUTSIDE if intent == "out_of_scope" else NOT_SURE
+def outside_subjects_text(question: str) -> str:
+    """That the subjects outside the decisions ``question`` names are not covered, and who to ask ("" if none)."""
+    subjects = [outside_subjects.default_subjects()[n] for n in sorted(outside_subjects.named(question))]
+    if not subjects:
+        return ""
+    asks = "; ".join(f"về {s.subject}, anh/chị hãy hỏi {s.ask}" for s in subjects)
+    return f"{OUTSIDE.split(' Tôi tư vấn')[0]} {asks[0].upper()}{asks[1:]}."
+
+
+def _not_sure(hits: list[Hit], max_chars: int | None, intent: str | None = None, question: str = "") -> Answer:
+    opening = outside_subjects_text(question) or (OUTSIDE if intent == "out_of_scope" else NOT_SURE)
     return Answer(_fit([opening, hotline_message()], max_chars), "", [dict(_HOTLINE_BUTTON)], False, hits)
 
 
@@ -214,7 +225,8 @@ def fit_opening(answer: str, question: str) -> str:
 
 def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
     """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
-    data = answer_from_data(question)
+    # A product named beside a subject outside the decisions ("mật ong ... thuế") is not a product question.
+    data = None if outside_subjects.named(question) else answer_from_data(question)
     if data is not None:
         return Answer(data.text, data.citation, [], True, [])
     hits = retriever.search(question, k=5, decisions=_entity_decisions(entities))
@@ -248,7 +260,7 @@ def answer_question(
     if len(found) < 2:  # one question, or only one part answered: answer the message as a whole
         whole = _answer_one(message, intent, entities, retriever)
         if not whole.confident:
-            return _not_sure(whole.hits, max_chars, intent)
+            return _not_sure(whole.hits, max_chars, intent, message)
         return Answer(
             _fit([whole.text, whole.citation, whole.note], max_chars),
             whole.citation,

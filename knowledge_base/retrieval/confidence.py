@@ -25,7 +25,7 @@ def _bigrams(words: list[str]) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(words, words[1:])}
 
 
-def _texts(chunks) -> dict[str, str]:
+def entry_texts(chunks) -> dict[str, str]:
     """The text each chunk's signals are measured against; a question-bank chunk stands for its whole
     entry, so every phrasing of the entry (and its answer) counts."""
     phrasings: dict[str, list[str]] = {}
@@ -43,7 +43,7 @@ class TermStats:
         self._folded: dict[str, set[str]] = {}
         self._accented: dict[str, set[str]] = {}
         self._pairs: dict[str, set[str]] = {}
-        texts = _texts(chunks)
+        texts = entry_texts(chunks)
         for chunk in chunks:
             words = textnorm.normalize(texts[chunk.id]).split()
             folded = [textnorm.fold(w) for w in words]

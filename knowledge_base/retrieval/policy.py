@@ -8,6 +8,8 @@
 - A chunk whose heading names numbers, none of which the query names ("1 sao" for "3 sao"), is demoted.
 - A question-bank phrasing that names a special case the query does not (the lexicon's ``special`` cases:
   "nâng hạng", "5 sao", "thu hồi"...) is demoted, so "hồ sơ gồm những gì" is not answered for upgrading.
+- A candidate that never names a subject outside the decisions that the query names ("thuế", "VietGAP":
+  ``knowledge_base/outside_subjects.yml``) is demoted: it answers something else.
 - A question-bank phrasing is promoted by how much its words and the query's overlap (Jaccard), so
   the phrasing closest to what was typed wins over one that merely contains the query's words.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from knowledge_base import textnorm
+from knowledge_base import outside_subjects, textnorm
 
 _QUERY_DECISION_RE = re.compile(r"(?<!\d)(?<!\d/)(26\s*/\s*2026|1489|1048|148|781|919|490)(?!\d)(?!/\d)")
 _CHUNK_DECISION_RE = re.compile(r"(\d+)(?:/(\d{4}))?/QĐ", re.IGNORECASE)
@@ -44,12 +46,14 @@ class Query:
     numbers: frozenset[str] = frozenset()
     words: frozenset[str] = frozenset()
     special: frozenset[int] = frozenset()  # the lexicon's special cases named
+    outside: frozenset[int] = frozenset()  # subjects outside the decisions named (outside_subjects)
 
     @classmethod
     def of(cls, text: str, named: set[str] = frozenset(), kind: str | None = None, lexicon=None):
         folded = textnorm.normalize_folded(text)
         special = lexicon.special_cases(text) if lexicon else frozenset()
-        return cls(folded, frozenset(named), kind, frozenset(numbers_in(text)), frozenset(folded.split()), special)
+        numbers, words = frozenset(numbers_in(text)), frozenset(folded.split())
+        return cls(folded, frozenset(named), kind, numbers, words, special, outside_subjects.named(text))
 
 
 @dataclass(frozen=True)
@@ -59,13 +63,13 @@ class Heading:
     words: frozenset[str]
     numbers: frozenset[str]
     special: frozenset[int] = frozenset()  # the lexicon's special cases a question-bank phrasing names
+    outside: frozenset[int] = frozenset()  # subjects outside the decisions the chunk's entry names anywhere
 
     @classmethod
-    def of(cls, chunk, lexicon=None) -> Heading:
+    def of(cls, chunk, lexicon=None, outside: frozenset[int] = frozenset()) -> Heading:
         special = lexicon.special_cases(chunk.heading) if lexicon and chunk.is_qa else frozenset()
-        return cls(
-            frozenset(textnorm.normalize_folded(chunk.heading).split()), frozenset(numbers_in(chunk.heading)), special
-        )
+        words = frozenset(textnorm.normalize_folded(chunk.heading).split())
+        return cls(words, frozenset(numbers_in(chunk.heading)), special, outside)
 
 
 def adjust(score: float, chunk, heading: Heading, query: Query, params) -> float:
@@ -87,6 +91,8 @@ def adjust(score: float, chunk, heading: Heading, query: Query, params) -> float
         score *= params.number_mismatch_penalty
     if heading.special - query.special:
         score *= params.special_term_penalty
+    if query.outside - heading.outside:
+        score *= params.outside_subject_penalty
     return score
 
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from knowledge_base import textnorm
+from knowledge_base import outside_subjects, textnorm
 from knowledge_base.question_kind import kind_of
 from knowledge_base.retrieval import policy
 from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_scores, fuse
 from knowledge_base.retrieval.chunks import Chunk
-from knowledge_base.retrieval.confidence import TermStats
+from knowledge_base.retrieval.confidence import TermStats, entry_texts
 from knowledge_base.retrieval.index import IndexParams, LoadedIndex, load_index
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.settings import KBSettings
@@ -37,6 +37,8 @@ class RetrievalParams:
     number_mismatch_penalty: float = 0.8
     phrasing_weight: float = 0.5
     special_term_penalty: float = 0.65
+    # A candidate that does not name a subject outside the decisions the query names ("thuế", "VietGAP").
+    outside_subject_penalty: float = 0.5
     # A bank entry wins undecided when its closest phrasing shares less than this share (Jaccard) of the
     # query's words and the runner-up scores within ``undecided_margin`` of it (see ``Retriever.decided``).
     undecided_overlap: float = 0.2
@@ -57,6 +59,8 @@ class Retriever:
         self.backend = backend
         self.params = params
         self._terms = TermStats(index.chunks)
+        texts = entry_texts(index.chunks)
+        self._outside = [outside_subjects.named(texts[c.id]) for c in index.chunks]
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
         self._vectors: dict[str, np.ndarray] = {}
         self._cache_lock = threading.Lock()
@@ -70,7 +74,7 @@ class Retriever:
     def lexicon(self, lexicon: Lexicon) -> None:
         """The lexicon searched with; the headings' special cases are read with it."""
         self._lexicon = lexicon
-        self._headings = [policy.Heading.of(c, lexicon) for c in self.index.chunks]
+        self._headings = [policy.Heading.of(c, lexicon, self._outside[i]) for i, c in enumerate(self.index.chunks)]
         self._phrasings: dict[str, list[frozenset[str]]] = {}
         for chunk in self.index.chunks:
             if chunk.is_qa:
@@ -143,7 +147,10 @@ class Retriever:
     def decided(self, query: str, hits: list[Hit]) -> bool:
         """False when a bank entry won without being asked: none of its phrasings shares
         ``undecided_overlap`` of the query's words and the next section scores almost as high, so the
-        words the query shares with it are generic ones ("sản phẩm OCOP") and the reply would guess."""
+        words the query shares with it are generic ones ("sản phẩm OCOP") and the reply would guess. False also
+        when the query names a subject outside the decisions ("thuế") that the best hit never names."""
+        if hits and outside_subjects.named(query) - self._outside[self._positions[hits[0].chunk.id]]:
+            return False
         if len(hits) < 2 or not hits[0].chunk.is_qa:
             return True
         words = self._content_words(query)
