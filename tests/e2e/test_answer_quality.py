@@ -15,9 +15,10 @@ from stack.services import ROOT
 pytestmark = pytest.mark.e2e
 
 ITEMS = ROOT / "tests" / "answers" / "questions.yml"
-# Measured 2026-12-02, afternoon (394 items): tune 95.3 %, holdout 63.9 %; the floors leave a few items of room
-# for run-to-run variation (about 7 of 236 and 3 of 158).
-CORRECT_FLOOR = {"tune": 0.92, "holdout": 0.62}
+# Measured 2026-12-02, evening (441 items, 47 of them new and harder: mostly subjects outside the decisions):
+# tune 92.4 %, holdout 62.7 %; the floors leave a few items of room for run-to-run variation (about 6 of 264 and
+# 4 of 177).
+CORRECT_FLOOR = {"tune": 0.90, "holdout": 0.60}
 WRONG_CEILING = 0.15
 # Text typed without diacritics may trail clean text by at most this much.
 NO_DIACRITICS_GAP = 0.05
