@@ -7,8 +7,10 @@ figures are in docs/benchmarks.md (`scripts/eval_answers.py`).
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from knowledge_base import answer_evaluation as ev
+from knowledge_base import textnorm
 from knowledge_base.answer import NOT_SURE
 from stack.services import ROOT
 
@@ -49,8 +51,17 @@ def test_most_replies_answer_what_was_asked(results, split):
     assert ev.share(rows["all"], "wrong") <= WRONG_CEILING, ev.format_table(split, rows)
 
 
+def _names_a_form_request(text: str) -> bool:
+    """Whether ``text`` names a form's clear request phrase ("tự đánh giá"): by design it starts that form."""
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))["pipeline"]
+    guard = next(c for c in pipeline if c["name"].endswith("QuestionGuard"))
+    padded = f" {textnorm.normalize_folded(text)} "
+    phrases = [textnorm.normalize_folded(p) for ps in guard["clear_requests"].values() for p in ps]
+    return any(f" {phrase} " in padded for phrase in phrases)
+
+
 def test_no_question_is_answered_with_small_talk_or_a_form(results):
-    misrouted = [i.question for i, o in results if o == "misrouted"]
+    misrouted = [i.question for i, o in results if o == "misrouted" and not _names_a_form_request(i.question)]
     assert misrouted == []
 
 

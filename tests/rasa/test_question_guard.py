@@ -27,6 +27,7 @@ CASES = [
     ("Sản phẩm của em bán trên Shopee có được tính điểm thị trường không?", "start_self_assessment", "nlu_fallback"),
     ("htx cua em co du dieu kien tham gia ocop khong", "check_eligibility", "nlu_fallback"),
     ("cảm ơn, mà giấy chứng nhận có giá trị bao lâu vậy?", "thank", "nlu_fallback"),
+    ("Làm thế nào để đạt chứng nhận hữu cơ?", "feedback_helpful", "nlu_fallback"),  # "hữu cơ" is not "hữu ích"
     # A topic heading typed without a question mark is no request to start a form.
     ("Tiêu chí chấm điểm sản phẩm mật ong", "start_self_assessment", "nlu_fallback"),
     ("huong dan cach tinh diem ocop", "start_self_assessment", "nlu_fallback"),
@@ -42,6 +43,8 @@ CASES = [
     ("không", "deny", "deny"),
     ("ok cảm ơn bạn nhiều nhé", "thank", "thank"),
     ("tạm biệt nhé", "goodbye", "goodbye"),
+    ("câu trả lời hữu ích", "feedback_helpful", "feedback_helpful"),
+    ("câu trả lời chưa đúng", "feedback_unhelpful", "feedback_unhelpful"),
     ("tôi muốn tự đánh giá sản phẩm của mình", "start_self_assessment", "start_self_assessment"),
     ("sản phẩm mật ong của em được mấy sao?", "start_self_assessment", "start_self_assessment"),
     ("kiểm tra điều kiện giúp em xem có tham gia được không", "check_eligibility", "check_eligibility"),
