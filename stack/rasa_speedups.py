@@ -245,10 +245,14 @@ def _diet_loaded_without_a_training_step() -> None:
         **kwargs: Any,
     ) -> RasaModel:
         if finetune_mode or not predict_data_example:  # training goes on: Rasa's own load, optimizer and all
-            return original(cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs)
+            return original(
+                cls, model_file_name, model_data_example, predict_data_example, finetune_mode, *args, **kwargs
+            )
         model = cls(*args, **kwargs)
         config = kwargs.get("config", {})
-        model.compile(optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY))
+        model.compile(
+            optimizer=tf.keras.optimizers.Adam(config.get(LEARNING_RATE, 0.001)), run_eagerly=config.get(RUN_EAGERLY)
+        )
         # Restored as each weight is created: the prediction below creates every weight a prediction uses. Only
         # the optimizer's state, which a prediction never reads, stays in the file.
         model.load_weights(model_file_name).expect_partial()

@@ -36,7 +36,11 @@ def test_a_malformed_subject_is_refused_by_name(tmp_path):
 
 @pytest.mark.parametrize(
     "question",
-    ["Thuế khoán hộ kinh doanh cá thể được tính như thế nào?", "thue khoan ho kinh doanh tinh the nao", "hộ kd cần đk j để đc miễn thuế ạ"],
+    [
+        "Thuế khoán hộ kinh doanh cá thể được tính như thế nào?",
+        "thue khoan ho kinh doanh tinh the nao",
+        "hộ kd cần đk j để đc miễn thuế ạ",
+    ],
 )
 def test_a_tax_question_no_entry_covers_names_the_tax_office_not_an_ocop_rule(retriever, question):
     answer = answer_question(question, retriever=retriever)
@@ -54,7 +58,9 @@ def test_a_tax_question_the_bank_covers_gets_that_entry(retriever):
 
 
 def test_a_subject_named_beside_a_product_is_not_answered_from_the_product_sheet(retriever):
-    text = folded(answer_question("Tiêu chí nhãn sinh thái cho bao bì nhựa thân thiện môi trường", retriever=retriever).text)
+    text = folded(
+        answer_question("Tiêu chí nhãn sinh thái cho bao bì nhựa thân thiện môi trường", retriever=retriever).text
+    )
     assert "bo san pham so 1" not in text  # "nhãn" the fruit
     assert "so nong nghiep va moi truong" in text
 

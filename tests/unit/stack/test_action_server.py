@@ -13,7 +13,7 @@ import httpx
 
 from stack.services import HOST, ROOT, free_port
 
-ACTIONS = '''
+ACTIONS = """
 import os
 from pathlib import Path
 from rasa_sdk import Action
@@ -28,7 +28,7 @@ class ActionProbe(Action):
     def run(self, dispatcher, tracker, domain):
         dispatcher.utter_message(text=f"xin chào từ {os.getpid()}")
         return []
-'''
+"""
 
 
 def test_actions_are_loaded_once_and_answer_from_that_process(tmp_path):
@@ -61,7 +61,12 @@ def test_actions_are_loaded_once_and_answer_from_that_process(tmp_path):
                 pass
             assert time.monotonic() < deadline, "the action server did not come up within 60 s"
             time.sleep(0.1)
-        call = {"next_action": "action_probe", "sender_id": "probe-1", "tracker": {"sender_id": "probe-1"}, "domain": {}}
+        call = {
+            "next_action": "action_probe",
+            "sender_id": "probe-1",
+            "tracker": {"sender_id": "probe-1"},
+            "domain": {},
+        }
         reply = httpx.post(f"http://{HOST}:{port}/webhook", json=call, timeout=10).json()
         assert reply["responses"][0]["text"] == f"xin chào từ {server.pid}"
         assert imports.read_text().split() == [str(server.pid)]  # no worker process importing them again
