@@ -19,6 +19,7 @@ import re
 from knowledge_base import textnorm
 
 MIN_QUESTION_WORDS = 4  # without a question mark; with one, two words ("Nộp ở đâu?") are enough
+MIN_PIECE_WORDS = 3  # a piece of a longer message with a question kind ("OCOP là gì và …")
 
 # Checked in order: the first kind whose pattern matches wins ("khác nhau thế nào" is a comparison).
 _KIND_PATTERNS: tuple[tuple[str, str], ...] = (
@@ -39,7 +40,8 @@ _KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in _KIND_PATTERN
 _QUESTION_WORD_RE = re.compile(
     r"\b(?:gi|nao|sao|ai|dau|bao nhieu|bao lau|bao gio|the nao|lam sao|may|hoi|khong|chua|ha|nhi|thu tuc|cach)\b"
 )
-_FINAL_PARTICLE_RE = re.compile(r"\b(?:khong|chua|a|ha|nhi|vay|the)$")
+# A final particle, or a final "nào" ("… cần những tiêu chí nào": which ones).
+_FINAL_PARTICLE_RE = re.compile(r"\b(?:khong|chua|a|ha|nhi|vay|the|nao)$")
 # Sentence ends: "?" always; "." or ";" or a line break only between two long enough pieces.
 _QUESTION_MARK_RE = re.compile(r"(?<=\?)\s*")
 _SENTENCE_RE = re.compile(r"(?<=[.;!\n])\s+")
@@ -71,11 +73,17 @@ def kind_of(text: str) -> str | None:
     return None
 
 
+def _asks(piece: str) -> bool:
+    """A piece of a message that is a question on its own: ``is_question``, or a short one of a known kind
+    ("OCOP là gì" before "và …"), which a whole message of three words would not be taken for."""
+    return is_question(piece) or (kind_of(piece) is not None and len(_folded(piece).split()) >= MIN_PIECE_WORDS)
+
+
 def _halves(piece: str) -> list[str]:
     """``piece`` split at a "và" / "còn" / comma between two questions, else ``[piece]``."""
     for match in _JOINER_RE.finditer(piece):
         left, right = piece[: match.start()].strip(), piece[match.end() :].strip()
-        if is_question(left) and is_question(right):
+        if _asks(left) and _asks(right):
             return [left] + _halves(right)
     return [piece]
 
@@ -98,7 +106,9 @@ def split_questions(text: str) -> list[str]:
     questions: list[str] = []
     context = ""
     for piece in pieces:
-        if is_question(piece) or (questions and len(_folded(piece).split()) >= 3):
+        if (_asks(piece) if len(pieces) > 1 else is_question(piece)) or (
+            questions and len(_folded(piece).split()) >= 3
+        ):
             questions.append(f"{context} {piece}".strip() if context and not questions else piece)
             context = ""
         elif questions:

@@ -33,6 +33,7 @@ def test_kind_of_the_answer_asked(text, kind):
         "Nộp ở đâu?",
         "Tinh dầu sả thì thuộc nhóm nào khi đăng ký OCOP?",
         "thu tuc gia han chung nhan khi het han",
+        "sản phẩm đạt giấy chứng nhận OCOP cần những tiêu chí nào",
     ],
 )
 def test_questions(text):
@@ -59,6 +60,11 @@ def test_not_questions(text):
             ["giấy chứng nhận có giá trị bao lâu", "hết hạn thì làm sao"],
         ),
         ("OCOP là gì? Tiêu chuẩn của OCOP", ["OCOP là gì?", "Tiêu chuẩn của OCOP"]),
+        # A short question of a known kind before "và" is a question of its own.
+        (
+            "ocop la gi va san pham dat chung nhan can nhung tieu chi nao",
+            ["ocop la gi", "san pham dat chung nhan can nhung tieu chi nao"],
+        ),
         # One question, with its context or with a "và" inside it.
         ("Em làm nước mắm. Hồ sơ gồm gì?", ["Em làm nước mắm. Hồ sơ gồm gì?"]),
         (
@@ -67,6 +73,7 @@ def test_not_questions(text):
         ),
         ("Sản phẩm 3 sao và 4 sao khác nhau thế nào?", ["Sản phẩm 3 sao và 4 sao khác nhau thế nào?"]),
         ("htx va doanh nghiep co duoc tham gia khong", ["htx va doanh nghiep co duoc tham gia khong"]),
+        ("hồ sơ và thủ tục gồm những gì", ["hồ sơ và thủ tục gồm những gì"]),
         ("   ", []),
     ],
 )
