@@ -51,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     # where SIGINT may be ignored by inheritance).
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
-    print("Starting the OCOP advisor (loading the model and the index: about half a minute) ...", file=sys.stderr)
+    print("Starting the OCOP advisor (loading the model and the index: about ten seconds) ...", file=sys.stderr)
     try:
         with Stack(config) as stack:
             print(
