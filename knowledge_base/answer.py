@@ -185,13 +185,20 @@ def _fit(parts: list[str], max_chars: int | None) -> str:
     return "\n\n".join(p for p in [trim_to_sentences(parts[0], room)] + parts[1:] if p)
 
 
+# A question on how OCOP scores a subject ("chứng nhận hữu cơ được cộng mấy điểm") is inside the decisions even
+# when the subject itself is not: the reply then says it is not sure, not that the question is outside.
+_SCORING_RE = re.compile(r"\b(?:diem|[1-5] sao|may sao|hang sao|phieu cham|bo tieu chi|tieu chi ocop)\b")
+
+
 def outside_subjects_text(question: str) -> str:
     """That the subjects outside the decisions ``question`` names are not covered, and who to ask ("" if none)."""
     subjects = [outside_subjects.default_subjects()[n] for n in sorted(outside_subjects.named(question))]
     if not subjects:
         return ""
     asks = "; ".join(f"về {s.subject}, anh/chị hãy hỏi {s.ask}" for s in subjects)
-    return f"{OUTSIDE.split(' Tôi tư vấn')[0]} {asks[0].upper()}{asks[1:]}."
+    scoring = _SCORING_RE.search(textnorm.normalize_folded(question))
+    opening = NOT_SURE if scoring else OUTSIDE.split(" Tôi tư vấn")[0]
+    return f"{opening} {asks[0].upper()}{asks[1:]}."
 
 
 def _not_sure(hits: list[Hit], max_chars: int | None, intent: str | None = None, question: str = "") -> Answer:

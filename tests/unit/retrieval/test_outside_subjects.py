@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from knowledge_base import outside_subjects, textnorm
-from knowledge_base.answer import NOT_SURE, answer_question
+from knowledge_base.answer import NOT_SURE, answer_question, outside_subjects_text
 from knowledge_base.retrieval import Retriever
 from knowledge_base.retrieval.index import build_in_memory
 from knowledge_base.settings import KBSettings
@@ -69,3 +69,11 @@ def test_questions_naming_no_outside_subject_are_answered_as_before(retriever):
     answer = answer_question("Hộ kinh doanh có tham gia OCOP được không", retriever=retriever)
     assert answer.confident and "dieu 2 khoan 3" in folded(answer.text + answer.citation)
     assert not answer_question("hồ sơ ocop gồm những gì", retriever=retriever).text.startswith(NOT_SURE)
+
+
+def test_a_question_on_how_ocop_scores_a_subject_is_not_called_outside_the_decisions():
+    scoring = outside_subjects_text("chứng nhận hữu cơ được cộng mấy điểm OCOP")
+    assert scoring.startswith(NOT_SURE) and "so nong nghiep va moi truong" in folded(scoring)
+    procedure = outside_subjects_text("Làm thế nào để đạt chứng nhận hữu cơ?")
+    assert procedure.startswith("Câu hỏi này nằm ngoài phạm vi") and "so nong nghiep va moi truong" in folded(procedure)
+    assert outside_subjects_text("hồ sơ ocop gồm những gì") == ""
