@@ -21,7 +21,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from knowledge_base import legal, outside_subjects, settings, textnorm
+from knowledge_base import criteria_mentions, legal, outside_subjects, settings, textnorm
 from knowledge_base.hotline import hotline_message
 from knowledge_base.product_answers import answer_from_data
 from knowledge_base.question_kind import kind_of, split_questions
@@ -190,14 +190,18 @@ def _fit(parts: list[str], max_chars: int | None) -> str:
 _SCORING_RE = re.compile(r"\b(?:diem|[1-5] sao|may sao|hang sao|phieu cham|bo tieu chi|tieu chi ocop)\b")
 
 
+def asks_about_scoring(question: str) -> bool:
+    """Whether ``question`` asks how OCOP scores something (points, a star level, the sheets)."""
+    return bool(_SCORING_RE.search(textnorm.normalize_folded(question)))
+
+
 def outside_subjects_text(question: str) -> str:
     """That the subjects outside the decisions ``question`` names are not covered, and who to ask ("" if none)."""
     subjects = [outside_subjects.default_subjects()[n] for n in sorted(outside_subjects.named(question))]
     if not subjects:
         return ""
     asks = "; ".join(f"về {s.subject}, anh/chị hãy hỏi {s.ask}" for s in subjects)
-    scoring = _SCORING_RE.search(textnorm.normalize_folded(question))
-    opening = NOT_SURE if scoring else OUTSIDE.split(" Tôi tư vấn")[0]
+    opening = NOT_SURE if asks_about_scoring(question) else OUTSIDE.split(" Tôi tư vấn")[0]
     return f"{opening} {asks[0].upper()}{asks[1:]}."
 
 
@@ -232,8 +236,16 @@ def fit_opening(answer: str, question: str) -> str:
 
 def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
     """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
-    # A product named beside a subject outside the decisions ("mật ong ... thuế") is not a product question.
-    data = None if outside_subjects.named(question) else answer_from_data(question)
+    # A product named beside a subject outside the decisions ("mật ong ... thuế") is not a product question;
+    # how the sheets score such a subject ("VietGAP được mấy điểm") is answered from the sheets.
+    subjects = outside_subjects.named(question)
+    scored = None
+    if subjects and asks_about_scoring(question):
+        earns = asks_yes_or_no(question) and " diem " in f" {textnorm.normalize_folded(question)} "
+        scored = criteria_mentions.answer(question, subjects, yes_first=earns)
+    if scored is not None:
+        return Answer(scored.text, scored.citation, [], True, [])
+    data = None if subjects else answer_from_data(question)
     if data is not None:
         return Answer(data.text, data.citation, [], True, [])
     hits = retriever.search(question, k=5, decisions=_entity_decisions(entities))
