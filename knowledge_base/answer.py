@@ -236,20 +236,21 @@ def fit_opening(answer: str, question: str) -> str:
 
 def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
     """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
-    # A product named beside a subject outside the decisions ("mật ong ... thuế") is not a product question;
-    # how the sheets score such a subject ("VietGAP được mấy điểm") is answered from the sheets.
+    # A product named beside a subject outside the decisions ("mật ong ... thuế") is not a product question.
     subjects = outside_subjects.named(question)
-    scored = None
-    if subjects and asks_about_scoring(question):
-        earns = asks_yes_or_no(question) and " diem " in f" {textnorm.normalize_folded(question)} "
-        scored = criteria_mentions.answer(question, subjects, yes_first=earns)
-    if scored is not None:
-        return Answer(scored.text, scored.citation, [], True, [])
     data = None if subjects else answer_from_data(question)
     if data is not None:
         return Answer(data.text, data.citation, [], True, [])
     hits = retriever.search(question, k=5, decisions=_entity_decisions(entities))
-    if retriever.confidence(question, hits) < confidence_threshold() or not retriever.decided(question, hits):
+    found = retriever.confidence(question, hits) >= confidence_threshold() and retriever.decided(question, hits)
+    # How the sheets score such a subject ("VietGAP được mấy điểm") is answered from the sheets, unless an entry
+    # on how OCOP treats it answers (an entry saying only that the subject is outside the decisions does not).
+    if subjects and asks_about_scoring(question) and (not found or hits[0].chunk.kind == "qa-outside"):
+        earns = asks_yes_or_no(question) and " diem " in f" {textnorm.normalize_folded(question)} "
+        scored = criteria_mentions.answer(question, subjects, yes_first=earns)
+        if scored is not None:
+            return Answer(scored.text, scored.citation, [], True, hits)
+    if not found:
         return Answer("", "", [], False, hits)
     best = hits[0].chunk
     if best.is_qa:  # a question-bank entry: its answer is written to be sent whole

@@ -51,3 +51,11 @@ def test_a_question_on_getting_the_certificate_is_not_answered_from_the_sheets()
     answer = answer_question("Làm thế nào để đạt chứng nhận hữu cơ?")
     assert not answer.confident and not answer.text.startswith(NOT_SURE)
     assert "Phụ lục II" not in answer.text
+
+
+def test_an_entry_on_how_ocop_scores_the_subject_is_preferred_to_the_sheet_list():
+    # The question bank explains trademarks and the 3-star minimum; the sheet list is for subjects the bank only
+    # calls outside the decisions (VietGAP, HACCP ...).
+    answer = answer_question("nhãn hiệu có bắt buộc để đạt 3 sao không")
+    assert answer.confident and answer.text.startswith("Không.")
+    assert "Bộ tiêu chí OCOP chấm" not in answer.text
