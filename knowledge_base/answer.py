@@ -247,7 +247,7 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
     # on how OCOP treats it answers (an entry saying only that the subject is outside the decisions does not).
     if subjects and asks_about_scoring(question) and (not found or hits[0].chunk.kind == "qa-outside"):
         earns = asks_yes_or_no(question) and " diem " in f" {textnorm.normalize_folded(question)} "
-        scored = criteria_mentions.answer(question, subjects, yes_first=earns)
+        scored = criteria_mentions.answer(subjects, yes_first=earns)
         if scored is not None:
             return Answer(scored.text, scored.citation, [], True, hits)
     if not found:

@@ -1,18 +1,20 @@
 """How the scoring sheets score a certification or practice outside the decisions ("VietGAP", "HACCP", "mã vạch").
 
 Obtaining a VietGAP or HACCP certificate is another law's business (``outside_subjects.yml``), but the sheets of
-Phụ lục II give points for having one. ``answer(question, subjects)`` answers "chứng nhận hữu cơ được cộng mấy
+Phụ lục II give points for having one. ``answer(subjects)`` answers "chứng nhận hữu cơ được cộng mấy
 điểm" from the sheets as data: every printed option whose official label names one of the subjects' phrases,
 grouped by criterion, option, points and star mark, with the sheets that print it. ``None`` when no option does.
+The options' folded labels are read once per process.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from knowledge_base import legal, outside_subjects, textnorm
-from knowledge_base.scoring.sheets import list_sheets
+from knowledge_base.scoring.sheets import Criterion, Option, list_sheets
 
 
 @dataclass(frozen=True)
@@ -34,25 +36,30 @@ def _key(text: str) -> str:
     return " ".join(re.findall(r"\w+", textnorm.normalize_folded(text)))
 
 
+@lru_cache(maxsize=1)
+def _printed_options() -> tuple[tuple[int, Criterion, Option, str], ...]:
+    """(sheet number, criterion, option, padded folded label) of every printed option, read once per process."""
+    return tuple(
+        (sheet.number, criterion, option, f" {_key(option.label)} ")
+        for sheet in list_sheets()
+        for criterion in sheet.criteria
+        for option in criterion.options
+        if not option.implicit
+    )
+
+
 def mentions(phrases: tuple[str, ...]) -> list[Mention]:
     """Printed options naming one of ``phrases`` (folded), one entry per criterion, option, points and star mark."""
     found: dict[tuple, Mention] = {}
-    for sheet in list_sheets():
-        for criterion in sheet.criteria:
-            for option in criterion.options:
-                label = f" {_key(option.label)} "
-                if option.implicit or not any(f" {p} " in label for p in phrases):
-                    continue
-                key = (_key(criterion.label), label, option.points, option.min_star)
-                kept = found.get(key)
-                sheets = (kept.sheets if kept else ()) + (sheet.number,)
-                found[key] = Mention(
-                    f"{criterion.number} {criterion.label}" if not kept else kept.criterion,
-                    option.label if not kept else kept.option,
-                    option.points,
-                    option.min_star,
-                    sheets,
-                )
+    for number, criterion, option, label in _printed_options():
+        if not any(f" {p} " in label for p in phrases):
+            continue
+        key = (_key(criterion.label), label, option.points, option.min_star)
+        if key in found:  # the same option on another sheet
+            found[key] = replace(found[key], sheets=found[key].sheets + (number,))
+        else:
+            criterion_name = f"{criterion.number} {criterion.label}"
+            found[key] = Mention(criterion_name, option.label, option.points, option.min_star, (number,))
     return sorted(found.values(), key=lambda m: (m.sheets[0], m.criterion, -m.points))
 
 
@@ -68,7 +75,7 @@ def _line(mention: Mention) -> str:
     )
 
 
-def answer(question: str, subjects: frozenset[int], yes_first: bool = False) -> MentionAnswer | None:
+def answer(subjects: frozenset[int], yes_first: bool = False) -> MentionAnswer | None:
     """The sheets' options that score the named ``subjects`` (indexes into the default outside subjects);
     ``yes_first`` opens with "Có." (the question asked whether it earns points, and it does)."""
     chosen = [outside_subjects.default_subjects()[n] for n in sorted(subjects)]

@@ -44,7 +44,7 @@ def test_the_minimum_star_mark_is_said():
 
 
 def test_no_printed_option_means_no_data_answer():
-    assert criteria_mentions.answer("thuế được mấy điểm", _subjects("thuế")) is None
+    assert criteria_mentions.answer(_subjects("thuế được mấy điểm")) is None
 
 
 def test_a_question_on_getting_the_certificate_is_not_answered_from_the_sheets():
