@@ -40,9 +40,12 @@ BODY_CHARS = 700
 NOT_SURE = (
     "Xin lỗi, tôi chưa tìm thấy thông tin đủ chắc chắn để trả lời câu hỏi này trong các văn bản về OCOP mà tôi có."
 )
-OUTSIDE = (
+OUTSIDE_OPENING = (
     "Câu hỏi này nằm ngoài phạm vi các quyết định về Chương trình OCOP mà tôi dựa vào để trả lời, "
-    "nên tôi không trả lời đoán. Tôi tư vấn về OCOP: điều kiện tham gia, nhóm sản phẩm, hồ sơ, quy trình "
+    "nên tôi không trả lời đoán."
+)
+OUTSIDE = (
+    f"{OUTSIDE_OPENING} Tôi tư vấn về OCOP: điều kiện tham gia, nhóm sản phẩm, hồ sơ, quy trình "
     "đánh giá, tiêu chí và hạng sao."
 )
 # At most this many questions of one message are answered, each under its own heading.
@@ -197,11 +200,11 @@ def asks_about_scoring(question: str) -> bool:
 
 def outside_subjects_text(question: str) -> str:
     """That the subjects outside the decisions ``question`` names are not covered, and who to ask ("" if none)."""
-    subjects = [outside_subjects.default_subjects()[n] for n in sorted(outside_subjects.named(question))]
+    subjects = outside_subjects.chosen(outside_subjects.named(question))
     if not subjects:
         return ""
-    asks = "; ".join(f"về {s.subject}, anh/chị hãy hỏi {s.ask}" for s in subjects)
-    opening = NOT_SURE if asks_about_scoring(question) else OUTSIDE.split(" Tôi tư vấn")[0]
+    asks = outside_subjects.who_to_ask(subjects, ask="anh/chị hãy hỏi")
+    opening = NOT_SURE if asks_about_scoring(question) else OUTSIDE_OPENING
     return f"{opening} {asks[0].upper()}{asks[1:]}."
 
 

@@ -78,12 +78,12 @@ def _line(mention: Mention) -> str:
 def answer(subjects: frozenset[int], yes_first: bool = False) -> MentionAnswer | None:
     """The sheets' options that score the named ``subjects`` (indexes into the default outside subjects);
     ``yes_first`` opens with "Có." (the question asked whether it earns points, and it does)."""
-    chosen = [outside_subjects.default_subjects()[n] for n in sorted(subjects)]
+    chosen = outside_subjects.chosen(subjects)
     found = mentions(tuple(p for s in chosen for p in s.phrases))
     if not found:
         return None
     names = ", ".join(s.subject for s in chosen)
-    asks = "; ".join(f"về {s.subject}, hãy hỏi {s.ask}" for s in chosen)
+    asks = outside_subjects.who_to_ask(chosen)
     text = "\n".join(
         [f"{'Có. ' if yes_first else ''}Bộ tiêu chí OCOP chấm {names} ở các phương án sau của phiếu chấm (Phụ lục II):"]
         + [_line(m) for m in found]

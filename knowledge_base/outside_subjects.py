@@ -50,3 +50,13 @@ def named(text: str, subjects: tuple[OutsideSubject, ...] | None = None) -> froz
     subjects = default_subjects() if subjects is None else subjects
     padded = f" {textnorm.normalize_folded(text)} "
     return frozenset(n for n, s in enumerate(subjects) if any(f" {p} " in padded for p in s.phrases))
+
+
+def chosen(indexes: frozenset[int]) -> list[OutsideSubject]:
+    """The default subjects at ``indexes`` (as ``named`` gives them), in the file's order."""
+    return [default_subjects()[n] for n in sorted(indexes)]
+
+
+def who_to_ask(subjects: list[OutsideSubject], ask: str = "hãy hỏi") -> str:
+    """ "về thuế, hãy hỏi cơ quan thuế …; về …" for ``subjects``; ``ask`` is the verb put before who knows."""
+    return "; ".join(f"về {s.subject}, {ask} {s.ask}" for s in subjects)
