@@ -39,11 +39,11 @@ def entry_texts(chunks) -> dict[str, str]:
 
 
 class TermStats:
-    def __init__(self, chunks):
+    def __init__(self, chunks, texts: dict[str, str]):
+        """``texts``: ``entry_texts(chunks)``, which the retriever reads for other signals too."""
         self._folded: dict[str, set[str]] = {}
         self._accented: dict[str, set[str]] = {}
         self._pairs: dict[str, set[str]] = {}
-        texts = entry_texts(chunks)
         for chunk in chunks:
             words = textnorm.normalize(texts[chunk.id]).split()
             folded = [textnorm.fold(w) for w in words]

@@ -58,8 +58,8 @@ class Retriever:
         self.index = index
         self.backend = backend
         self.params = params
-        self._terms = TermStats(index.chunks)
         texts = entry_texts(index.chunks)
+        self._terms = TermStats(index.chunks, texts)
         self._outside = [outside_subjects.named(texts[c.id]) for c in index.chunks]
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
         self._vectors: dict[str, np.ndarray] = {}
