@@ -55,12 +55,23 @@ def apply() -> bool:
     return True
 
 
+def _applied(function: Any) -> bool:
+    """Whether ``function`` is already one of these speed-ups (``apply`` may run more than once)."""
+    return getattr(function, "ocop_speedup", False)
+
+
+def _install(owner: type, name: str, replacement: Any, wrap: Any = None) -> None:
+    """``owner.<name> = replacement`` (through ``wrap``: staticmethod, classmethod), marked as a speed-up."""
+    replacement.ocop_speedup = True
+    setattr(owner, name, wrap(replacement) if wrap else replacement)
+
+
 def _compiled_action_response_validation() -> None:
     from jsonschema import exceptions, validators
     from rasa.core.actions.action import RemoteAction
 
     original = RemoteAction._validate_action_result
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
     schema = RemoteAction.action_response_format_spec()
     cls = validators.validator_for(schema)
@@ -72,15 +83,14 @@ def _compiled_action_response_validation() -> None:
             return True
         return original(self, result)  # an invalid answer: Rasa's own check raises its own error message
 
-    _validate_action_result.ocop_speedup = True
-    RemoteAction._validate_action_result = _validate_action_result
+    _install(RemoteAction, "_validate_action_result", _validate_action_result)
 
 
 def _event_class_table() -> None:
     from rasa.shared.core.events import Event
 
     original = Event.__dict__["resolve_by_type"].__func__
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
     table: dict[str, type] = {}
 
@@ -94,8 +104,7 @@ def _event_class_table() -> None:
             table[type_name] = cls
         return cls
 
-    resolve_by_type.ocop_speedup = True
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+    _install(Event, "resolve_by_type", resolve_by_type, staticmethod)
 
 
 class _KeptSession:
@@ -115,7 +124,7 @@ def _kept_alive_action_sessions() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     original = EndpointConfig.session
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
     sessions: dict[tuple[int, int], Any] = {}
 
@@ -130,8 +139,7 @@ def _kept_alive_action_sessions() -> None:
             shared = sessions[key] = original(self)
         return _KeptSession(shared)
 
-    session.ocop_speedup = True
-    EndpointConfig.session = session
+    _install(EndpointConfig, "session", session)
 
 
 def _sqlite_write_ahead_log_and_kept_connection() -> None:
@@ -139,7 +147,7 @@ def _sqlite_write_ahead_log_and_kept_connection() -> None:
     from rasa.core.tracker_store import SQLTrackerStore
 
     original = SQLTrackerStore.__init__
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
 
     def __init__(self: SQLTrackerStore, *args: Any, **kwargs: Any) -> None:
@@ -154,8 +162,7 @@ def _sqlite_write_ahead_log_and_kept_connection() -> None:
             self.engine = sa.create_engine(url, poolclass=sa.pool.SingletonThreadPool)
             self.sessionmaker.configure(bind=self.engine)
 
-    __init__.ocop_speedup = True
-    SQLTrackerStore.__init__ = __init__
+    _install(SQLTrackerStore, "__init__", __init__)
 
 
 MAX_REMEMBERED_RULE_MATCHES = 4096
@@ -168,7 +175,7 @@ def _remembered_rule_matches() -> None:
     from rasa.core.policies.rule_policy import RulePolicy
 
     original = RulePolicy._get_possible_keys
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
 
     def _get_possible_keys(self: RulePolicy, lookup: dict[str, str], states: list[Any]) -> set[str]:
@@ -194,8 +201,7 @@ def _remembered_rule_matches() -> None:
             matches.move_to_end(key)
         return set(found)
 
-    _get_possible_keys.ocop_speedup = True
-    RulePolicy._get_possible_keys = _get_possible_keys
+    _install(RulePolicy, "_get_possible_keys", _get_possible_keys)
 
 
 def _graph_built_once_per_targets() -> None:
@@ -204,7 +210,7 @@ def _graph_built_once_per_targets() -> None:
     from rasa.engine.runner.dask import DaskGraphRunner
 
     original = DaskGraphRunner.run
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
 
     def run(self: DaskGraphRunner, inputs: dict[str, Any] | None = None, targets: list[str] | None = None):
@@ -222,8 +228,7 @@ def _graph_built_once_per_targets() -> None:
         except RuntimeError as error:
             raise GraphRunError("Error running runner.") from error
 
-    run.ocop_speedup = True
-    DaskGraphRunner.run = run
+    _install(DaskGraphRunner, "run", run)
 
 
 def _diet_loaded_without_a_training_step() -> None:
@@ -232,7 +237,7 @@ def _diet_loaded_without_a_training_step() -> None:
     from rasa.utils.tensorflow.models import RasaModel
 
     original = RasaModel.__dict__["load"].__func__
-    if getattr(original, "ocop_speedup", False):
+    if _applied(original):
         return
 
     def load(
@@ -259,5 +264,4 @@ def _diet_loaded_without_a_training_step() -> None:
         model.run_inference(predict_data_example)
         return model
 
-    load.ocop_speedup = True
-    RasaModel.load = classmethod(load)
+    _install(RasaModel, "load", load, classmethod)
