@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import httpx
 
-from stack.services import ROOT, Service, StackConfig, free_port, gateway_service
+from stack.services import ROOT, Service, StackConfig, free_port, gateway_service, tail
 from tests.fakes.fake_zalo import APP_ID, APP_SECRET_KEY, OA_SECRET_KEY, encode, text_event
 
 TELEGRAM_TOKEN = "123456:SCALE-token_ABCdef"
@@ -85,12 +86,23 @@ def kill_hard(service: Service) -> None:
     service.process.wait()
 
 
+_clients = threading.local()
+
+
+def _client() -> httpx.Client:
+    """This thread's HTTP client: one per sender thread, not one per attempt (building one costs CPU that
+    the fake servers in the test process need while every sender retries a dead gateway)."""
+    if not hasattr(_clients, "client"):
+        _clients.client = httpx.Client(timeout=5)
+    return _clients.client
+
+
 def deliver(url: str, event: dict, deadline: float) -> bool:
     """POST a signed event until it is acknowledged with 200 (Zalo retries what is not); True when it was."""
     body, headers = encode(event)
     while time.monotonic() < deadline:
         try:
-            if httpx.post(f"{url}/zalo/webhook", content=body, headers=headers, timeout=5).status_code == 200:
+            if _client().post(f"{url}/zalo/webhook", content=body, headers=headers).status_code == 200:
                 return True
         except httpx.HTTPError:
             pass
@@ -124,3 +136,16 @@ def answer_counts(zalo, acknowledged: dict[int, str]) -> dict[int, int]:
             if f"q{number:04d}" in message["text"] and message["user_id"] == acknowledged[number]:
                 counts[number] += 1
     return counts
+
+
+def unanswered_report(numbers: list[int], database, fake_rasa, services: list[Service]) -> str:
+    """What the inbox, the fake Rasa and the gateway logs say about `numbers` (a failing test's message)."""
+    lines = []
+    for number in numbers:
+        key = f"zalo:msg:load-{number}"
+        rows = database.rows("SELECT done, attempts, claimed_by, lease_until FROM inbox WHERE key = :key", key=key)
+        requests = sum(1 for body in fake_rasa.requests if (body.get("metadata") or {}).get("message_id") == key)
+        lines.append(f"q{number:04d}: inbox {rows}, Rasa requests {requests}, saved turns {fake_rasa.turns_of(key)}")
+    for service in services:
+        lines.append(f"--- {service.name} log:\n{tail(service.log_path, 40)}")
+    return "\n".join(lines)
