@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from gateway.conversation import NON_TEXT_REPLY
+from gateway.database import STATE_FILE
 from tests.fakes.fake_rasa import CITATION, LONG_PAYLOAD
 from tests.fakes.fake_zalo import APP_ID, encode, sign, text_event
 from tests.fakes.fixtures import run_gateway, with_zalo
@@ -217,6 +219,17 @@ def test_buttons_become_a_numbered_list_answered_by_number(gateway, zalo, fake_r
     deliver(gateway, text_event(USER, "3", "msg-17"))
     zalo.wait_for_texts(USER, 3)
     assert fake_rasa.messages_from(f"zalo:{USER}") == ["xin chào", LONG_PAYLOAD, "3"]
+
+
+def test_a_failing_choices_table_costs_the_numbered_answer_not_the_reply(gateway, zalo, fake_rasa, zalo_settings):
+    with sqlite3.connect(zalo_settings.data_dir / STATE_FILE) as state:  # the table the choices live in breaks
+        state.execute("ALTER TABLE open_choices RENAME TO open_choices_gone")
+    deliver(gateway, text_event(USER, "xin chào", "msg-15f"))
+    (menu,) = zalo.wait_for_texts(USER)
+    assert "1. Hồ sơ đăng ký" in menu, "the reply with its buttons went out although they were not stored"
+    deliver(gateway, text_event(USER, "3", "msg-16f"))
+    zalo.wait_for_texts(USER, 2)
+    assert fake_rasa.messages_from(f"zalo:{USER}") == ["xin chào", "3"], "the number went to Rasa as typed"
 
 
 def test_choice_by_title_without_diacritics(gateway, zalo, fake_rasa):

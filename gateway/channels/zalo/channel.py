@@ -10,6 +10,7 @@ numbered list the user answers by number (see `gateway.channels.zalo.numbered_ch
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
@@ -25,7 +26,7 @@ from gateway.capacity import Busy
 from gateway.channels.zalo.api import ZaloOA
 from gateway.channels.zalo.numbered_choices import NumberedChoices, numbered_list
 from gateway.channels.zalo.tokens import ZaloTokens, token_store
-from gateway.conversation import NON_TEXT_REPLY, BotMessage, Conversation
+from gateway.conversation import NON_TEXT_REPLY, BotMessage, Button, Conversation
 from gateway.database import Database
 from gateway.formatting import ZALO_TEXT_LIMIT, split_text
 from gateway.http_guards import json_body
@@ -132,7 +133,7 @@ class ZaloChannel:
                 message = event.get("message")
                 text = message.get("text") if isinstance(message, dict) else None
                 text = text if isinstance(text, str) else ""
-                text = self.choices.resolve(sender, text) or text
+                text = await self._chosen(sender, text) or text
             elif name in NON_TEXT_EVENTS:
                 await self._send(user_id, sender, self.conversation.notice(sender, name, NON_TEXT_REPLY))
                 return
@@ -149,7 +150,7 @@ class ZaloChannel:
     async def _send(self, user_id: str, sender: str, replies: list[BotMessage]) -> None:
         with_buttons = [reply for reply in replies if reply.buttons]
         offered = with_buttons[-1] if with_buttons else None
-        self.choices.offer(sender, offered.buttons if offered else ())
+        await self._offer(sender, offered.buttons if offered else ())
         for reply in replies:
             text = reply.text
             if reply is offered:
@@ -157,6 +158,22 @@ class ZaloChannel:
             for piece in split_text(text, ZALO_TEXT_LIMIT):
                 if not await self.oa.send_text(user_id, piece):
                     return
+
+    # The open choices live in the database: read and written off the event loop, and a failure there
+    # (a busy or unreachable database) costs the numbered answer, never the reply itself.
+
+    async def _chosen(self, sender: str, text: str) -> str | None:
+        try:
+            return await asyncio.to_thread(self.choices.resolve, sender, text)
+        except Exception as error:  # noqa: BLE001 (the text then goes to Rasa as typed)
+            logger.warning("Zalo numbered choices not read: %s", type(error).__name__)
+            return None
+
+    async def _offer(self, sender: str, buttons: tuple[Button, ...]) -> None:
+        try:
+            await asyncio.to_thread(self.choices.offer, sender, buttons)
+        except Exception as error:  # noqa: BLE001 (the reply is still sent)
+            logger.warning("Zalo numbered choices not stored: %s", type(error).__name__)
 
 
 def _user_id(user: object) -> str:
