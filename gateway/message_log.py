@@ -9,6 +9,8 @@ without exposing who wrote what; tokens and secrets never reach it.
 The file is capped: past `max_bytes` it is renamed `messages.jsonl.1` (the older ones shift to `.2`, ...)
 and only `backups` old files are kept; the table is pruned by age (`gateway.retention`). The data
 directory is private to the service (`gateway.files.make_private`: directory 0700, files 0600).
+A record that cannot be written (a full disk, a failing database) is lost with a warning; the turn
+it belongs to goes on and its reply is sent.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import logging
 import math
 import os
 import secrets
@@ -30,6 +33,8 @@ MAX_LOGGED_CHARS = 10_000
 MAX_LOG_BYTES = 50 * 1024 * 1024
 LOG_BACKUPS = 5
 KEY_NAME = "message_log"
+
+logger = logging.getLogger(__name__)
 
 
 def _clip(text: str) -> str:
@@ -69,6 +74,13 @@ class DatabaseMessageLog:
         return _hash(self._key, sender)
 
     def record(self, sender: str, direction: str, text: str, status: str = "ok") -> None:
+        """Insert one message record; a failing database loses the record, never the reply (logged)."""
+        try:
+            self._insert(sender, direction, text, status)
+        except Exception as error:  # noqa: BLE001 (any driver error)
+            logger.warning("Message log record lost: %s", type(error).__name__)
+
+    def _insert(self, sender: str, direction: str, text: str, status: str) -> None:
         self._db.run(
             "INSERT INTO message_log (ts, channel, user_hash, direction, status, text) "
             "VALUES (:ts, :channel, :user, :direction, :status, :text)",
@@ -119,11 +131,14 @@ class MessageLog:
             },
             ensure_ascii=False,
         )
-        with self._lock:
-            self._rotate_if_full()
-            fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
-            with os.fdopen(fd, "a", encoding="utf-8", errors="replace") as handle:
-                handle.write(line + "\n")
+        try:
+            with self._lock:
+                self._rotate_if_full()
+                fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                with os.fdopen(fd, "a", encoding="utf-8", errors="replace") as handle:
+                    handle.write(line + "\n")
+        except OSError as error:  # a full disk or a removed directory loses the record, never the reply
+            logger.warning("Message log record lost: %s", type(error).__name__)
 
     def drop_older_than(self, cutoff: float) -> int:
         """Delete the records written before `cutoff` (seconds since the epoch); how many went.

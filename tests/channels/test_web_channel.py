@@ -76,3 +76,11 @@ def test_chat_page_is_served_in_vietnamese(gateway, path):
 def test_long_replies_stay_whole_on_the_web(gateway):
     (message,) = chat(gateway, {"message": "trả lời dài"}).json()["messages"]
     assert len(message["text"]) > 4096 and message["text"].endswith(CITATION)
+
+
+def test_a_message_log_that_cannot_be_written_costs_the_record_not_the_reply(gateway, gateway_settings, fake_rasa):
+    log = gateway_settings.data_dir / "messages.jsonl"
+    log.unlink(missing_ok=True)
+    log.mkdir()  # the log file cannot be opened for writing any more (like a full or broken disk)
+    response = chat(gateway, {"sender": "browser-0002", "message": "hồ sơ gồm gì"})
+    assert response.status_code == 200 and response.json()["messages"][0]["text"].endswith(CITATION)

@@ -40,3 +40,20 @@ def test_idle_conversations_and_old_message_rows_are_deleted(database_url, tmp_p
         assert [row[0] for row in database.rows("SELECT text FROM message_log")] == ["vừa trả lời"]
     finally:
         database.close()
+
+
+def test_a_failing_message_log_table_loses_the_record_without_raising(database_url, tmp_path):
+    database = open_database(database_url, tmp_path)
+    try:
+        log = DatabaseMessageLog(database)
+        database.run("ALTER TABLE message_log RENAME TO message_log_gone")
+        try:
+            log.record("web:keep-0002", "in", "câu hỏi")  # the turn that logs it goes on
+        finally:
+            database.run("ALTER TABLE message_log_gone RENAME TO message_log")
+        counted = database.rows(
+            "SELECT COUNT(*) FROM message_log WHERE user_hash = :u", u=log.user_hash("web:keep-0002")
+        )
+        assert counted[0][0] == 0
+    finally:
+        database.close()
