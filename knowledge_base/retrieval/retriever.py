@@ -6,6 +6,7 @@ caches both per process, so the action server pays the load once.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 
@@ -139,6 +140,8 @@ class Retriever:
         # the query has some, on the words without the lexicon's filler ("cho em hỏi", a province): the best.
         stripped = self.lexicon.strip_filler(query)
         variants = [query, self.lexicon.rewrite(query)] + ([stripped] if stripped != textnorm.normalize(query) else [])
+        # An article title's part counts when, searched alone, it finds the same entry (the part naming the subject).
+        variants += [part for part in headline_parts(query) if _same_entry(self.search(part, k=1), hits)]
         return max(
             self._terms.confidence(q, best, float(np.dot(self._query_vector(q), stored)))
             for q in dict.fromkeys(variants)
@@ -182,3 +185,17 @@ def clear_cache() -> None:
     with _lock:
         _indexes.clear()
         _retrievers.clear()
+
+
+_HEADLINE_BREAK = re.compile(r"\s*[:–—]\s+|\s+-\s+|\s*\((?:bài|kỳ|phần)\s*\d+\)\s*", re.IGNORECASE)
+
+
+def headline_parts(query: str) -> list[str]:
+    """An article title's parts ("Giữ hạng sao: tạo sự khác biệt từ câu chuyện sản phẩm (Bài 2)"): the series
+    marker dropped and each part of three words or more on its own, so the part that names the subject counts."""
+    parts = [part for part in _HEADLINE_BREAK.split(query) if len(part.split()) >= 3]
+    return parts if len(parts) > 1 or (parts and parts[0] != query.strip()) else []
+
+
+def _same_entry(found: list[Hit], hits: list[Hit]) -> bool:
+    return bool(found) and found[0].chunk.section_id == hits[0].chunk.section_id

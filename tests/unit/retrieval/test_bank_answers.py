@@ -8,6 +8,7 @@ from knowledge_base import textnorm
 from knowledge_base.answer import answer_question
 from knowledge_base.retrieval import Retriever
 from knowledge_base.retrieval.index import build_in_memory
+from knowledge_base.retrieval.retriever import headline_parts
 from knowledge_base.settings import KBSettings
 
 
@@ -38,3 +39,28 @@ def test_a_what_to_do_question_gets_no_yes_or_no(retriever, question):
     answer = answer_question(question, retriever=retriever)
     assert answer.confident
     assert not answer.text.startswith(("Có.", "Không.", "Được.", "Không được.", "Chưa."))
+
+
+def test_an_article_title_is_answered_from_the_part_that_names_its_subject(retriever):
+    title = "Hành trình lên 4 sao: bao bì và nhãn hàng hóa cần những gì (Bài 2)"
+    answer = answer_question(title, retriever=retriever)
+    assert answer.confident and answer.hits[0].chunk.section_id == "qa:shtt-yeu-cau-ghi-nhan"
+
+
+@pytest.mark.parametrize(
+    ("title", "parts"),
+    [
+        (
+            "Nâng tầm nông sản: tạo dấu ấn bằng câu chuyện sản phẩm (Bài 1)",
+            ["Nâng tầm nông sản", "tạo dấu ấn bằng câu chuyện sản phẩm"],
+        ),
+        (
+            "Chuyện làm OCOP ở vùng cao - giấy tờ cần có trong hồ sơ",
+            ["Chuyện làm OCOP ở vùng cao", "giấy tờ cần có trong hồ sơ"],
+        ),
+        ("hồ sơ đăng ký gồm những gì", []),
+        ("OCOP: là gì", []),
+    ],
+)
+def test_a_title_splits_at_its_colon_dash_and_series_marker(title, parts):
+    assert headline_parts(title) == parts
