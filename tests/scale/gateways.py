@@ -138,7 +138,7 @@ def answer_counts(zalo, acknowledged: dict[int, str]) -> dict[int, int]:
     return counts
 
 
-def unanswered_report(numbers: list[int], database, fake_rasa, services: list[Service]) -> str:
+def delivery_report(numbers: list[int], database, fake_rasa, services: list[Service]) -> str:
     """What the inbox, the fake Rasa and the gateway logs say about `numbers` (a failing test's message)."""
     lines = []
     for number in numbers:

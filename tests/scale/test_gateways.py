@@ -24,10 +24,10 @@ from tests.scale.gateways import (
     TELEGRAM_SECRET,
     TELEGRAM_TOKEN,
     answer_counts,
+    delivery_report,
     gateway_process,
     kill_hard,
     send_load,
-    unanswered_report,
     url_of,
 )
 
@@ -191,7 +191,7 @@ def _assert_once(counts: dict[int, int], database, fake_rasa, services) -> None:
         ("acknowledged but never answered", [n for n, c in counts.items() if c == 0]),
         ("answered twice", [n for n, c in counts.items() if c > 1]),
     ):
-        assert numbers == [], f"{problem}: {numbers}\n{unanswered_report(numbers, database, fake_rasa, services)}"
+        assert numbers == [], f"{problem}: {numbers}\n{delivery_report(numbers, database, fake_rasa, services)}"
 
 
 def test_embedded_default_kill_9_and_restart_answers_every_acknowledged_message_once(tmp_path, zalo, fake_rasa):
