@@ -41,6 +41,26 @@ def test_a_what_to_do_question_gets_no_yes_or_no(retriever, question):
     assert not answer.text.startswith(("Có.", "Không.", "Được.", "Không được.", "Chưa."))
 
 
+# Yes/no questions whose "yes" and "no" depend on how they are put: the reply's first words must answer this wording.
+@pytest.mark.parametrize(
+    ("question", "right_opening"),
+    [
+        ("het 3 nam thi co phai danh gia lai ocop khong", ("Có", "Không tự gia hạn")),
+        ("Giấy chứng nhận hết hạn 36 tháng thì sản phẩm có bắt buộc chấm lại không?", ("Có", "Không tự gia hạn")),
+        ("gcn ocop het han co tu dong gia han ko", "Không tự gia hạn"),
+        ("mới được 3 sao năm nay thì xin lên 4 sao luôn được không", "Không phải chờ"),
+        ("Có quyết định 26 rồi thì giấy chứng nhận OCOP cũ có bị hủy không?", "Được giữ nguyên giá trị"),
+        ("gcn 3 sao huyen cap truoc day gio co bi vo hieu khong", "Được giữ nguyên giá trị"),
+        ("tiêu chí OCOP theo QĐ 26 có khác QĐ 148 không", "Không đổi về cơ cấu điểm"),
+        ("hai san pham cua htx lam chung mot bo ho so duoc khong", "Không làm chung được"),
+    ],
+)
+def test_a_yes_no_reply_opens_with_the_answer_to_this_wording(retriever, question, right_opening):
+    """An opening "Không." to "có phải đánh giá lại không" would tell the producer the opposite of the rule."""
+    answer = answer_question(question, retriever=retriever)
+    assert answer.confident and answer.text.startswith(right_opening), answer.text[:120]
+
+
 def test_an_article_title_is_answered_from_the_part_that_names_its_subject(retriever):
     title = "Hành trình lên 4 sao: bao bì và nhãn hàng hóa cần những gì (Bài 2)"
     answer = answer_question(title, retriever=retriever)
