@@ -3,6 +3,7 @@
 ``answer_question`` answers each question of a message (``question_kind.split_questions``) in turn:
 - a product or product-set question ("nước mắm thuộc nhóm nào", "bộ 9 cần gì để đạt 4 sao") is answered
   from the scoring sheets as data (``product_answers``);
+- a question whether one named product is OCOP is searched as one about "sản phẩm này" (``named_products``);
 - otherwise the hybrid retriever (cached per process) finds a question-bank entry, whose answer is sent
   whole, or a document section, whose most relevant whole passages are sent; then the citation line, a
   note when the source decision is superseded, and one or two follow-up buttons. A yes/no entry's bare
@@ -21,7 +22,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 
-from knowledge_base import criteria_mentions, legal, outside_subjects, settings, textnorm
+from knowledge_base import criteria_mentions, legal, named_products, outside_subjects, settings, textnorm
 from knowledge_base.hotline import hotline_message
 from knowledge_base.product_answers import answer_from_data
 from knowledge_base.question_kind import kind_of, split_questions
@@ -239,6 +240,7 @@ def fit_opening(answer: str, question: str) -> str:
 
 def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
     """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
+    question = named_products.generalized(question)  # "Nước mắm Cửa Khe là OCOP?" asks about one product
     # A product named beside a subject outside the decisions ("mật ong ... thuế") is not a product question.
     subjects = outside_subjects.named(question)
     data = None if subjects else answer_from_data(question)

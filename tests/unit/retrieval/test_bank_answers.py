@@ -61,6 +61,14 @@ def test_a_yes_no_reply_opens_with_the_answer_to_this_wording(retriever, questio
     assert answer.confident and answer.text.startswith(right_opening), answer.text[:120]
 
 
+@pytest.mark.parametrize(
+    "question", ["Giá Đỗ Nghi An là sản phẩm OCOP?", "Nước mắm Cửa Khe có phải sản phẩm OCOP không"]
+)
+def test_whether_a_named_product_is_ocop_is_not_answered_with_its_product_group(retriever, question):
+    answer = answer_question(question, retriever=retriever)
+    assert answer.confident and "không xác nhận được" in answer.text and "thuộc bộ sản phẩm" not in answer.text
+
+
 def test_an_article_title_is_answered_from_the_part_that_names_its_subject(retriever):
     title = "Hành trình lên 4 sao: bao bì và nhãn hàng hóa cần những gì (Bài 2)"
     answer = answer_question(title, retriever=retriever)
