@@ -362,6 +362,8 @@ _GROUP_RE = re.compile(
 )
 _NEEDS_RE = re.compile(r"\b(?:can|phai co|yeu cau|dieu kien|tieu chi|giay phep|giay to)\b")
 _STAR_RE = re.compile(r"\b(?:dat|len|duoc|thanh|hang|ocop)\s+([1-5])\s*(?:sao|\*)")
+# A star level right before what it needs, without a verb: "nước mắm 4 sao cần gì", "mật ong 5 sao thì cần những gì".
+_BARE_STAR_RE = re.compile(r"\b([1-5])\s*(?:sao|\*)\s+(?:thi\s+)?(?:can|phai co|yeu cau|dieu kien)\b")
 # "xây dựng/đưa/phát triển X thành sản phẩm OCOP", "làm sao để X được công nhận OCOP", "muốn X đạt OCOP"
 _JOIN_RE = re.compile(
     r"\b(?:xay dung|dua|phat trien|bien|nang tam|lam)\b.*\b(?:thanh|tro thanh)\s+(?:san pham\s+)?ocop\b"
@@ -611,7 +613,7 @@ def answer_from_data(question: str) -> DataAnswer | None:
         return None
     if _says(question, BUSINESS_PHRASES) and not _says(question, PARTICIPATION_PHRASES):
         return None
-    star = _STAR_RE.search(folded)
+    star = _STAR_RE.search(folded) or _BARE_STAR_RE.search(folded)
     if _ORIGIN_RE.search(folded) and (_ELSEWHERE_RE.search(folded) or _IMPORT_RE.search(folded)):
         kind = "origin"
     elif star and _STAR_AIM_RE.search(folded):

@@ -156,6 +156,8 @@ STAR_QUESTIONS = [
     ("cay canh muon dat 4 sao thi can gi", 24, 4),
     ("hoa can dieu kien gi de dat 5 sao", 23, 5),
     ("rượu trắng để đạt 4 sao cần tiêu chí gì", 14, 4),
+    ("nuoc mam 4 sao can gi", 9, 4),
+    ("mật ong 5 sao thì cần những gì", 4, 5),
 ]
 
 
@@ -200,6 +202,7 @@ def test_sheet_without_five_star_marks_says_so():
         "mật ong nộp hồ sơ ở đâu",
         "nước mắm có ngon không",
         "mật ong đạt 2 sao cần gì",
+        "mat ong 2 sao can gi",
         "cảm ơn bạn nhé",
         "giấy chứng nhận OCOP có thời hạn bao lâu",
         "ho tro kinh phi cho san pham mat ong the nao",
