@@ -19,6 +19,8 @@ import yaml
 from knowledge_base import textnorm
 
 LEXICON_FILE = Path(__file__).resolve().parents[1] / "lexicon.yml"
+# Folded words after which a one-letter word names a part or point ("phần A", "điểm a khoản 3").
+_LETTER_AFTER = frozenset({"phan", "diem", "muc"})
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,8 @@ class Lexicon:
         kept, i = [], 0
         while i < len(words):
             phrase = next((f for f in self.filler if tuple(folded[i : i + len(f)]) == f), None)
+            if phrase == (folded[i],) and len(folded[i]) == 1 and i and folded[i - 1] in _LETTER_AFTER:
+                phrase = None  # "phần A", "điểm a": a letter, not "ạ"
             if phrase:
                 i += len(phrase)
             else:

@@ -69,6 +69,11 @@ def test_whether_a_named_product_is_ocop_is_not_answered_with_its_product_group(
     assert answer.confident and "không xác nhận được" in answer.text and "thuộc bộ sản phẩm" not in answer.text
 
 
+@pytest.mark.parametrize(("question", "points"), [("phan a duoc may diem", "40"), ("phần C tối đa mấy điểm", "35")])
+def test_a_part_of_the_sheet_is_answered_with_its_own_points(retriever, question, points):
+    assert answer_question(question, retriever=retriever).text.startswith(f"{points} điểm")
+
+
 def test_an_article_title_is_answered_from_the_part_that_names_its_subject(retriever):
     title = "Hành trình lên 4 sao: bao bì và nhãn hàng hóa cần những gì (Bài 2)"
     answer = answer_question(title, retriever=retriever)

@@ -32,6 +32,15 @@ def test_filler_words_are_not_searched():
     assert lexicon.strip_filler("cho em hỏi ạ") == "cho em hỏi ạ"  # nothing else left: kept as typed
 
 
+@pytest.mark.parametrize(
+    "query, kept",
+    [("phan a duoc may diem", "phan a duoc may diem"), ("Điều 7 khoản 3 điểm a", "điều 7 khoản 3 điểm a")],
+)
+def test_a_part_or_point_letter_is_not_the_filler_a(query, kept):
+    assert default_lexicon().strip_filler(query) == kept
+    assert default_lexicon().strip_filler("phan b gom gi a") == "phan b gom gi"  # the "ạ" at the end still goes
+
+
 def test_phrases_match_whole_words_only(tmp_path):
     path = tmp_path / "lexicon.yml"
     path.write_text(
