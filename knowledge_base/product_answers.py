@@ -160,6 +160,7 @@ NOT_PRODUCT_PHRASES = (
     "cử hành",
     # tiêu (set 10)
     "tiêu thụ",
+    "bao tiêu",
     "tiêu dùng",
     "chi tiêu",
     "tiêu biểu",

@@ -53,6 +53,7 @@ def test_a_what_to_do_question_gets_no_yes_or_no(retriever, question):
         ("gcn 3 sao huyen cap truoc day gio co bi vo hieu khong", "Được giữ nguyên giá trị"),
         ("tiêu chí OCOP theo QĐ 26 có khác QĐ 148 không", "Không đổi về cơ cấu điểm"),
         ("hai san pham cua htx lam chung mot bo ho so duoc khong", "Không làm chung được"),
+        ("sản phẩm 4 sao của em có được in logo OCOP lên bao bì không", "Được"),
     ],
 )
 def test_a_yes_no_reply_opens_with_the_answer_to_this_wording(retriever, question, right_opening):

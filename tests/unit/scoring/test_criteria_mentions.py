@@ -57,5 +57,6 @@ def test_an_entry_on_how_ocop_scores_the_subject_is_preferred_to_the_sheet_list(
     # The question bank explains trademarks and the 3-star minimum; the sheet list is for subjects the bank only
     # calls outside the decisions (VietGAP, HACCP ...).
     answer = answer_question("nhãn hiệu có bắt buộc để đạt 3 sao không")
-    assert answer.confident and answer.text.startswith("Không.")
+    # A bare "Không." would say the trademark is not needed: the 3-star minimum needs an accepted application.
+    assert answer.confident and answer.text.startswith(("Không đạt 3 sao khi", "Không được 3 sao khi"))
     assert "Bộ tiêu chí OCOP chấm" not in answer.text

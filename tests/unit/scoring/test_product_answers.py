@@ -204,6 +204,7 @@ def test_sheet_without_five_star_marks_says_so():
         "mật ong đạt 2 sao cần gì",
         "mat ong 2 sao can gi",
         "sp moi ban duoc vai thang co dang ky ocop dc ko",  # "vài tháng", not "vải"
+        "sp ocop có được nhà nước bao tiêu không",  # "bao tiêu" (guaranteed purchase), not pepper
         "cảm ơn bạn nhé",
         "giấy chứng nhận OCOP có thời hạn bao lâu",
         "ho tro kinh phi cho san pham mat ong the nao",
