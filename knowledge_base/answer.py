@@ -7,7 +7,8 @@
 - otherwise the hybrid retriever (cached per process) finds a question-bank entry, whose answer is sent
   whole, or a document section, whose most relevant whole passages are sent; then the citation line, a
   note when the source decision is superseded, and one or two follow-up buttons. A yes/no entry's bare
-  opening ("Không.", "Có.") is dropped when the question is not a yes/no question ("…thì phải làm gì");
+  opening ("Không.", "Có.") is dropped when the question is not a yes/no question ("…thì phải làm gì"), or asks
+  what must be done ("có bắt buộc…") of an entry written for what may be done ("có được…"), or the reverse;
 - when confidence is below ``CONFIDENCE_THRESHOLD``, or a bank entry wins undecided (``Retriever.decided``:
   no phrasing close to the question and a runner-up almost as strong), it says it is not sure (or, for a message the NLU
   found out of scope, that the OCOP decisions do not cover it) and names who can help; a question naming a
@@ -61,6 +62,13 @@ _HOTLINE_BUTTON = {"title": "Gặp cán bộ hỗ trợ", "payload": "/human_han
 _YESNO_OPENING_RE = re.compile(r"^(?:Có|Không|Được|Không được|Chưa)\.\s+(?=\S)")
 # Whatever kind question_kind ranks first, a question ending in "không/chưa" or asking "có … không" wants a yes/no.
 _YESNO_QUESTION_RE = re.compile(r"\b(?:khong|chua)(?: (?:a|ha|nhi|vay|the|nhe))*$|\bco\b.*\b(?:khong|chua)\b")
+# What a yes/no question asks: what must be done ("có bắt buộc…", "có cần…", "có phải nộp…") or what may be
+# done ("có được…", "có thể…"). A bare "Không." written for the one answers the other's opposite.
+_MUST_RE = re.compile(
+    r"\b(?:bat buoc|buoc phai|co can|can phai|phai co"
+    r"|co phai (?:nop|lam|dang ky|xin|cho|doi|danh gia|co|gui|in|dan|ghi))\b"
+)
+_MAY_RE = re.compile(r"\b(?:duoc|co the)\b")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?;:])\s+(?=\S)")
 _MARKDOWN_RE = re.compile(r"\*\*|__|`|^#+\s*", re.MULTILINE)
 
@@ -229,10 +237,26 @@ def asks_yes_or_no(question: str) -> bool:
     return kind_of(question) == "yesno" or bool(_YESNO_QUESTION_RE.search(textnorm.normalize_folded(question)))
 
 
-def fit_opening(answer: str, question: str) -> str:
-    """``answer`` without its one-word yes/no opening sentence when ``question`` is not a yes/no question."""
+def modality(text: str) -> str:
+    """ "must" for a question on an obligation, "may" for one on a permission, "" for neither."""
+    folded = textnorm.normalize_folded(text)
+    return "must" if _MUST_RE.search(folded) else "may" if _MAY_RE.search(folded) else ""
+
+
+def _asks_the_other_modality(question: str, phrasings: tuple[str, ...]) -> bool:
+    """Whether ``question`` asks an obligation and the entry's phrasings (mostly) a permission, or the reverse."""
+    asked = modality(question)
+    kinds = [modality(p) for p in phrasings]
+    must, may = kinds.count("must"), kinds.count("may")
+    written = "must" if must > may else "may" if may > must else ""
+    return bool(asked and written) and asked != written
+
+
+def fit_opening(answer: str, question: str, phrasings: tuple[str, ...] = ()) -> str:
+    """``answer`` without its one-word yes/no opening sentence when ``question`` is not a yes/no question, or asks
+    what must be done of an entry written for what may be done (or the reverse: ``phrasings`` are the entry's)."""
     opening = _YESNO_OPENING_RE.match(answer)
-    if not opening or asks_yes_or_no(question):
+    if not opening or (asks_yes_or_no(question) and not _asks_the_other_modality(question, phrasings)):
         return answer
     rest = answer[opening.end() :]
     return rest[0].upper() + rest[1:]
@@ -259,7 +283,8 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
         return Answer("", "", [], False, hits)
     best = hits[0].chunk
     if best.is_qa:  # a question-bank entry: its answer is written to be sent whole
-        body = fit_opening(render_star_marks(best.text), question)
+        phrasings = tuple(c.heading for c in retriever.index.chunks if c.section_id == best.section_id)
+        body = fit_opening(render_star_marks(best.text), question, phrasings)
     else:
         body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
     return Answer(body, best.citation(), _buttons(best, intent), True, hits, _superseded_note(best, body))

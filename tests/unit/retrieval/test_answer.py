@@ -131,13 +131,21 @@ def test_odd_inputs_never_crash_and_respect_the_limit(kb_env):
     [
         ("hết hạn chứng nhận thì phải làm gì", "Giấy chứng nhận"),
         ("Giấy chứng nhận hết hạn thì xử lý thế nào?", "Giấy chứng nhận"),
-        ("hết hạn chứng nhận có phải làm lại hồ sơ không", "Không. Giấy chứng nhận"),
+        ("giấy chứng nhận hết hạn có tự gia hạn không", "Không. Giấy chứng nhận"),
         ("het han co tu gia han duoc ko", "Không. Giấy chứng nhận"),
     ],
 )
 def test_a_yes_no_opening_is_kept_only_for_a_yes_no_question(question, opens):
     answer = "Không. Giấy chứng nhận không tự gia hạn; chủ thể đăng ký đánh giá lại."
     assert fit_opening(answer, question).startswith(opens)
+
+
+def test_a_bare_opening_is_dropped_when_the_question_asks_an_obligation_of_a_permission_entry():
+    answer = "Không. Giấy chứng nhận đăng ký nhãn hiệu là yêu cầu tối thiểu 4 sao."
+    phrasings = ("nhãn hiệu mới có đơn thì có được 4 sao không", "chưa có văn bằng có đc 4 sao ko")
+    obliged = fit_opening(answer, "có bắt buộc phải có nhãn hiệu mới được 4 sao không", phrasings)
+    assert obliged.startswith("Giấy chứng nhận")  # "Không." would say the trademark is not needed
+    assert fit_opening(answer, "nhãn hiệu mới nộp đơn thì có được 4 sao không", phrasings).startswith("Không.")
 
 
 def test_an_opening_that_is_part_of_the_sentence_stays():

@@ -75,6 +75,18 @@ def test_a_part_of_the_sheet_is_answered_with_its_own_points(retriever, question
     assert answer_question(question, retriever=retriever).text.startswith(f"{points} điểm")
 
 
+@pytest.mark.parametrize(
+    ("question", "wrong_opening"),
+    [
+        ("có bắt buộc phải có nhãn hiệu mới được 4 sao không", "Không."),
+        ("làm ocop có bắt buộc phải có đăng ký kinh doanh không", "Được."),
+    ],
+)
+def test_an_obligation_question_gets_no_bare_verdict_written_for_a_permission(retriever, question, wrong_opening):
+    answer = answer_question(question, retriever=retriever)
+    assert answer.confident and not answer.text.startswith(wrong_opening), answer.text[:120]
+
+
 def test_an_article_title_is_answered_from_the_part_that_names_its_subject(retriever):
     title = "Hành trình lên 4 sao: bao bì và nhãn hàng hóa cần những gì (Bài 2)"
     answer = answer_question(title, retriever=retriever)
