@@ -283,8 +283,7 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
         return Answer("", "", [], False, hits)
     best = hits[0].chunk
     if best.is_qa:  # a question-bank entry: its answer is written to be sent whole
-        phrasings = tuple(c.heading for c in retriever.index.chunks if c.section_id == best.section_id)
-        body = fit_opening(render_star_marks(best.text), question, phrasings)
+        body = fit_opening(render_star_marks(best.text), question, retriever.entry_phrasings[best.section_id])
     else:
         body = _direct_answer(question, _section_passages(retriever.index.chunks, best), best.heading, BODY_CHARS)
     return Answer(body, best.citation(), _buttons(best, intent), True, hits, _superseded_note(best, body))

@@ -26,7 +26,7 @@ _NOT_NAMES = frozenset(
 # The question asks what the product is or has reached, not what it may do ("được tham gia", "được làm").
 _STATUS_RE = re.compile(
     r"\b(?:la|co phai(?: la)?|da (?:la|dat|co|duoc cong nhan|duoc chung nhan)|dat|duoc cong nhan|duoc chung nhan)"
-    r"(?: (?:san pham|sp|hang|chuan))? ocop\b"
+    r"(?: (?:san pham|hang|chuan))? ocop\b"
     r"|\b(?:dat|duoc) (?:ocop )?(?:may|bao nhieu|\d) sao\b"
 )
 

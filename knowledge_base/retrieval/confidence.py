@@ -25,15 +25,21 @@ def _bigrams(words: list[str]) -> set[str]:
     return {f"{a}_{b}" for a, b in zip(words, words[1:])}
 
 
-def entry_texts(chunks) -> dict[str, str]:
-    """The text each chunk's signals are measured against; a question-bank chunk stands for its whole
-    entry, so every phrasing of the entry (and its answer) counts."""
+def entry_phrasings(chunks) -> dict[str, tuple[str, ...]]:
+    """Every phrasing of each question-bank entry, by its section id (one chunk per phrasing)."""
     phrasings: dict[str, list[str]] = {}
     for chunk in chunks:
         if chunk.is_qa:
             phrasings.setdefault(chunk.section_id, []).append(chunk.heading)
+    return {section: tuple(p) for section, p in phrasings.items()}
+
+
+def entry_texts(chunks, phrasings: dict[str, tuple[str, ...]] | None = None) -> dict[str, str]:
+    """The text each chunk's signals are measured against; a question-bank chunk stands for its whole
+    entry, so every phrasing of the entry (and its answer) counts."""
+    phrasings = entry_phrasings(chunks) if phrasings is None else phrasings
     return {
-        chunk.id: "\n".join(phrasings[chunk.section_id] + [chunk.text]) if chunk.is_qa else chunk.index_text()
+        chunk.id: "\n".join(phrasings[chunk.section_id] + (chunk.text,)) if chunk.is_qa else chunk.index_text()
         for chunk in chunks
     }
 

@@ -17,7 +17,7 @@ from knowledge_base.question_kind import kind_of
 from knowledge_base.retrieval import policy
 from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_scores, fuse
 from knowledge_base.retrieval.chunks import Chunk
-from knowledge_base.retrieval.confidence import TermStats, entry_texts
+from knowledge_base.retrieval.confidence import TermStats, entry_phrasings, entry_texts
 from knowledge_base.retrieval.index import IndexParams, LoadedIndex, load_index
 from knowledge_base.retrieval.lexicon import Lexicon, default_lexicon
 from knowledge_base.settings import KBSettings
@@ -59,7 +59,9 @@ class Retriever:
         self.index = index
         self.backend = backend
         self.params = params
-        texts = entry_texts(index.chunks)
+        # Every phrasing of each question-bank entry, by section id (the answer reads the entry's wording).
+        self.entry_phrasings = entry_phrasings(index.chunks)
+        texts = entry_texts(index.chunks, self.entry_phrasings)
         self._terms = TermStats(index.chunks, texts)
         self._outside = [outside_subjects.named(texts[c.id]) for c in index.chunks]
         self._positions = {c.id: i for i, c in enumerate(index.chunks)}
@@ -76,10 +78,9 @@ class Retriever:
         """The lexicon searched with; the headings' special cases are read with it."""
         self._lexicon = lexicon
         self._headings = [policy.Heading.of(c, lexicon, self._outside[i]) for i, c in enumerate(self.index.chunks)]
-        self._phrasings: dict[str, list[frozenset[str]]] = {}
-        for chunk in self.index.chunks:
-            if chunk.is_qa:
-                self._phrasings.setdefault(chunk.section_id, []).append(self._content_words(chunk.heading))
+        self._phrasings = {
+            section: [self._content_words(p) for p in phrasings] for section, phrasings in self.entry_phrasings.items()
+        }
 
     def _content_words(self, text: str) -> frozenset[str]:
         return frozenset(textnorm.normalize_folded(self.lexicon.strip_filler(text)).split())
