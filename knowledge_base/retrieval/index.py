@@ -7,6 +7,8 @@ Layout of the index directory (default ``var/kb_index/``)::
     bm25/           bm25s index over folded tokens
     dense.faiss     FAISS inner-product index over unit vectors
     embedder/       fitted local embedder (LSA); empty for sentence-transformers
+    semantic.faiss  with a semantic model set: its vector of each question-bank phrasing (zero for a section:
+                    a section's similarity is topical, a phrasing's is a paraphrase of the question)
 
 The index is rebuilt only when the manifest's fingerprint (document hashes + settings + parameters)
 differs from the current one. A build is written to a temporary directory and swapped in under an
@@ -27,6 +29,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+import numpy as np
 from tqdm import tqdm
 
 from knowledge_base import textnorm
@@ -34,10 +37,11 @@ from knowledge_base.retrieval import question_bank
 from knowledge_base.retrieval.chunks import Chunk, ChunkParams, chunk_documents
 from knowledge_base.retrieval.documents import load_documents
 from knowledge_base.retrieval.embedders import Embedder, create_embedder, load_embedder
-from knowledge_base.settings import KBSettings
+from knowledge_base.retrieval.vector_cache import cached_encode
+from knowledge_base.settings import LOCAL_EMBEDDER, KBSettings
 
 # Bump when a code change alters what is stored (chunking, tokens, embedder files): it forces a rebuild.
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -72,11 +76,19 @@ class LoadedIndex:
     embedder: Embedder
     manifest: dict
     params: IndexParams
+    semantic_index: object | None = None
+    semantic_embedder: Embedder | None = None
 
 
 def _fingerprint(doc_hashes: dict[str, str], settings: KBSettings, params: IndexParams) -> str:
     payload = json.dumps(
-        {"v": FORMAT_VERSION, "docs": doc_hashes, "model": settings.embedding_model, "params": asdict(params)},
+        {
+            "v": FORMAT_VERSION,
+            "docs": doc_hashes,
+            "model": settings.embedding_model,
+            "semantic": settings.semantic_model,
+            "params": asdict(params),
+        },
         sort_keys=True,
     )
     return hashlib.sha256(payload.encode()).hexdigest()
@@ -149,9 +161,23 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(), p
     bm25 = build_bm25(chunks, params, progress)
     embedder = create_embedder(settings.embedding_model, params.lsa_dim)
     embedder.fit(texts)
-    vectors = embedder.encode(texts, progress=progress)
+    if settings.embedding_model == LOCAL_EMBEDDER:
+        vectors = embedder.encode(texts, progress=progress)
+    else:
+        vectors = cached_encode(embedder, texts, settings.vector_cache_dir, progress)
     faiss_index = faiss.IndexFlatIP(vectors.shape[1])
     faiss_index.add(vectors)
+    semantic_index = semantic_embedder = None
+    phrasings = [i for i, c in enumerate(chunks) if c.is_qa]
+    if settings.semantic_model and phrasings:
+        semantic_embedder = create_embedder(settings.semantic_model)
+        encoded = cached_encode(
+            semantic_embedder, [chunks[i].heading for i in phrasings], settings.vector_cache_dir, progress
+        )
+        semantic = np.zeros((len(chunks), encoded.shape[1]), dtype=np.float32)
+        semantic[phrasings] = encoded
+        semantic_index = faiss.IndexFlatIP(semantic.shape[1])
+        semantic_index.add(semantic)
     manifest = {
         "format_version": FORMAT_VERSION,
         "fingerprint": _fingerprint(doc_hashes, settings, params),
@@ -159,12 +185,13 @@ def build_in_memory(settings: KBSettings, params: IndexParams = IndexParams(), p
         "document_ids": [d.id for d in docs],
         "embedding_model": settings.embedding_model,
         "embedding_dim": int(vectors.shape[1]),
+        "semantic_model": settings.semantic_model if semantic_index is not None else "",
         "params": asdict(params),
         "chunk_count": len(chunks),
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "build_seconds": round(time.perf_counter() - started, 3),
     }
-    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
+    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params, semantic_index, semantic_embedder)
 
 
 def build_index(settings: KBSettings, params: IndexParams = IndexParams(), progress: bool = True) -> dict:
@@ -184,6 +211,8 @@ def _build_and_swap(settings: KBSettings, params: IndexParams, progress: bool) -
         )
         index.bm25.save(str(tmp / "bm25"), show_progress=False)
         faiss.write_index(index.faiss_index, str(tmp / "dense.faiss"))
+        if index.semantic_index is not None:
+            faiss.write_index(index.semantic_index, str(tmp / "semantic.faiss"))
         (tmp / "embedder").mkdir()
         index.embedder.save(tmp / "embedder")
         (tmp / "manifest.json").write_text(json.dumps(index.manifest, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -221,7 +250,11 @@ def load_index(settings: KBSettings, params: IndexParams = IndexParams()) -> Loa
         bm25 = bm25s.BM25.load(str(directory / "bm25"), show_progress=False)
         faiss_index = faiss.read_index(str(directory / "dense.faiss"))
         embedder = load_embedder(manifest["embedding_model"], directory / "embedder")
-    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params)
+        semantic_index = semantic_embedder = None
+        if manifest.get("semantic_model"):
+            semantic_index = faiss.read_index(str(directory / "semantic.faiss"))
+            semantic_embedder = create_embedder(manifest["semantic_model"])
+    return LoadedIndex(chunks, bm25, faiss_index, embedder, manifest, params, semantic_index, semantic_embedder)
 
 
 def index_size_bytes(index_dir: Path) -> int:

@@ -15,7 +15,7 @@ import numpy as np
 from knowledge_base import outside_subjects, textnorm
 from knowledge_base.question_kind import kind_of
 from knowledge_base.retrieval import policy
-from knowledge_base.retrieval.backends import BACKENDS, bm25_scores, dense_scores, fuse
+from knowledge_base.retrieval.backends import BACKENDS, blend, bm25_scores, dense_scores, fuse, semantic_scores
 from knowledge_base.retrieval.chunks import Chunk
 from knowledge_base.retrieval.confidence import TermStats, entry_phrasings, entry_texts
 from knowledge_base.retrieval.index import IndexParams, LoadedIndex, load_index
@@ -31,6 +31,13 @@ class RetrievalParams:
     fusion: str = "score"
     rrf_k: int = 60
     dense_weight: float = 0.5
+    # Share of the semantic model's signal (question-bank phrasings only) in the hybrid, for a query typed
+    # with diacritics (index with one), when no phrasing among the ``semantic_pool`` best candidates shares the query's words; it falls to zero
+    # as the closest of them shares ``semantic_overlap`` of them (Jaccard): words typed like a phrasing are
+    # trusted, the model fills in for a paraphrase (see ``Retriever.semantic_share``).
+    semantic_weight: float = 0.35
+    semantic_overlap: float = 0.6
+    semantic_pool: int = 10
     superseded_penalty: float = 0.8
     named_decision_boost: float = 1.3
     special_case_penalty: float = 0.85
@@ -81,11 +88,12 @@ class Retriever:
         self._phrasings = {
             section: [self._content_words(p) for p in phrasings] for section, phrasings in self.entry_phrasings.items()
         }
+        self._heading_words = [self._content_words(c.heading) for c in self.index.chunks]
 
     def _content_words(self, text: str) -> frozenset[str]:
         return frozenset(textnorm.normalize_folded(self.lexicon.strip_filler(text)).split())
 
-    def _raw_scores(self, query: str) -> dict[int, float]:
+    def _raw_scores(self, query: str, semantic: bool = True) -> dict[int, float]:
         """Candidates of the back-end for the query with the lexicon's terms added."""
         depth, expanded = self.params.depth, self.lexicon.expand(query)
         if self.backend == "bm25":
@@ -94,22 +102,51 @@ class Retriever:
             return dense_scores(self.index, self._query_vector(expanded), depth)
         lexical = bm25_scores(self.index, expanded, depth)
         dense = dense_scores(self.index, self._query_vector(expanded), depth)
-        return fuse(lexical, dense, self.params.fusion, self.params.rrf_k, self.params.dense_weight)
+        fused = fuse(lexical, dense, self.params.fusion, self.params.rrf_k, self.params.dense_weight)
+        share = self.semantic_share(query, fused) if semantic else 0.0
+        if not share:
+            return fused
+        semantic = semantic_scores(self.index, self.index.semantic_embedder.encode_query(query), depth)
+        return blend(fused, semantic, share)
+
+    def semantic_share(self, query: str, fused: dict[int, float]) -> float:
+        """The semantic model's share for ``query`` over the fused candidates (0 without a model, for text
+        typed without diacritics, or when a phrasing among the best candidates has the words of the query or
+        of one of its article-title parts)."""
+        if not self.has_semantic or not _has_diacritics(query):
+            return 0.0
+        pool = sorted(fused, key=fused.get, reverse=True)[: self.params.semantic_pool]
+        best = [self._heading_words[i] for i in pool if self.index.chunks[i].is_qa]
+        overlap = max(
+            (
+                len(words & p) / len(words | p)
+                for words in map(self._content_words, [query, *headline_parts(query)])
+                for p in best
+                if words | p
+            ),
+            default=0.0,
+        )
+        return self.params.semantic_weight * max(0.0, 1 - overlap / self.params.semantic_overlap)
 
     def _query_vector(self, query: str) -> np.ndarray:
         """The query's embedding; the last few are cached (search and confidence both need it)."""
         with self._cache_lock:
             vector = self._vectors.get(query)
         if vector is None:
-            vector = self.index.embedder.encode([query])[0]
+            vector = self.index.embedder.encode_query(query)
             with self._cache_lock:
                 if len(self._vectors) >= 64:
                     self._vectors.pop(next(iter(self._vectors)))
                 self._vectors[query] = vector
         return vector
 
-    def search(self, query: str, k: int = 5, decisions: set[str] | None = None) -> list[Hit]:
-        """Top ``k`` chunks for ``query``; ``decisions`` adds decisions named outside the text (entities)."""
+    @property
+    def has_semantic(self) -> bool:
+        return self.index.semantic_index is not None and bool(self.params.semantic_weight)
+
+    def search(self, query: str, k: int = 5, decisions: set[str] | None = None, semantic: bool = True) -> list[Hit]:
+        """Top ``k`` chunks for ``query``; ``decisions`` adds decisions named outside the text (entities);
+        ``semantic`` False leaves the semantic signal out."""
         if not textnorm.normalize_folded(query).strip():
             return []
         chunks = self.index.chunks
@@ -121,7 +158,7 @@ class Retriever:
         )
         scored = [
             (policy.adjust(s, chunks[i], self._headings[i], wanted, self.params), i)
-            for i, s in self._raw_scores(query).items()
+            for i, s in self._raw_scores(query, semantic).items()
         ]
         scored.sort(key=lambda pair: (-pair[0], pair[1]))
         hits, sections = [], set()
@@ -186,6 +223,12 @@ def clear_cache() -> None:
     with _lock:
         _indexes.clear()
         _retrievers.clear()
+
+
+def _has_diacritics(text: str) -> bool:
+    """Whether any letter was typed with a Vietnamese diacritic ("hồ sơ" yes, "ho so" no): a pretrained
+    model reads only such text well."""
+    return textnorm.fold(text) != text.lower()
 
 
 _HEADLINE_BREAK = re.compile(r"\s*[:–—]\s+|\s+-\s+|\s*\((?:bài|kỳ|phần)\s*\d+\)\s*", re.IGNORECASE)

@@ -58,5 +58,6 @@ def test_an_entry_on_how_ocop_scores_the_subject_is_preferred_to_the_sheet_list(
     # calls outside the decisions (VietGAP, HACCP ...).
     answer = answer_question("nhãn hiệu có bắt buộc để đạt 3 sao không")
     # A bare "Không." would say the trademark is not needed: the 3-star minimum needs an accepted application.
-    assert answer.confident and answer.text.startswith(("Không đạt 3 sao khi", "Không được 3 sao khi"))
+    assert answer.confident and not answer.text.startswith(("Không.", "Không,"))
+    assert "chấp nhận" in answer.text.split("\n")[0]
     assert "Bộ tiêu chí OCOP chấm" not in answer.text
