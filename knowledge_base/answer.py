@@ -213,7 +213,8 @@ def outside_subjects_text(question: str) -> str:
     if not subjects:
         return ""
     asks = outside_subjects.who_to_ask(subjects, ask="anh/chị hãy hỏi")
-    opening = NOT_SURE if asks_about_scoring(question) else OUTSIDE_OPENING
+    scored = asks_about_scoring(question) and not all(s.own_rating for s in subjects)
+    opening = NOT_SURE if scored else OUTSIDE_OPENING
     return f"{opening} {asks[0].upper()}{asks[1:]}."
 
 

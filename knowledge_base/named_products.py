@@ -48,7 +48,7 @@ def generalized(question: str) -> str:
             end += 1
         if any(w not in _NOT_NAMES for w in words[start:end]):  # a run of capitalised words naming something
             rest = " ".join(tokens[end:])
-            if _STATUS_RE.search(textnorm.normalize_folded(rest)):
+            if _STATUS_RE.match(textnorm.normalize_folded(rest)):  # the status is asked right after the name
                 return f"{THIS_PRODUCT} {rest}"
             return question
         start = end + 1

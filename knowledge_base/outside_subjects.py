@@ -23,6 +23,8 @@ class OutsideSubject:
     subject: str  # as the reply names it ("thuế")
     phrases: tuple[str, ...]  # folded
     ask: str  # who knows, read after "hãy hỏi"
+    # Stars and criteria of its own (a hotel's rating): "5 sao" in the question is not an OCOP score.
+    own_rating: bool = False
 
 
 def load(path: Path = SUBJECTS_FILE) -> tuple[OutsideSubject, ...]:
@@ -31,7 +33,9 @@ def load(path: Path = SUBJECTS_FILE) -> tuple[OutsideSubject, ...]:
     for raw in yaml.safe_load(Path(path).read_text(encoding="utf-8")) or []:
         try:
             phrases = tuple(textnorm.normalize_folded(str(p)) for p in raw["phrases"])
-            subject = OutsideSubject(str(raw["subject"]).strip(), phrases, str(raw["ask"]).strip())
+            subject = OutsideSubject(
+                str(raw["subject"]).strip(), phrases, str(raw["ask"]).strip(), bool(raw.get("own_rating", False))
+            )
         except (KeyError, TypeError) as exc:
             raise ValueError(f"{path.name}: malformed subject {raw!r:.80}: {exc}") from exc
         if not subject.subject or not subject.ask or not all(phrases):

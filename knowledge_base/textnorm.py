@@ -47,6 +47,7 @@ ABBREVIATIONS: dict[str, str] = {
     "dn": "doanh nghiệp",
     "dnnvv": "doanh nghiệp nhỏ và vừa",
     "hkd": "hộ kinh doanh",
+    "kd": "kinh doanh",
     "đkkd": "đăng ký kinh doanh",
     "dkkd": "đăng ký kinh doanh",
     "gcn": "giấy chứng nhận",

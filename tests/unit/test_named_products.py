@@ -27,6 +27,8 @@ def test_a_named_products_status_question_is_asked_about_this_product(question, 
         "Theo Quyết định 26 thì Hội đồng cấp tỉnh gồm những ai",  # formal capitals name no product
         "Sản phẩm OCOP là gì?",
         "nuoc mam cua khe co phai ocop khong",  # no capitals: no name can be told from product words
+        # A title-cased group name, and "là sản phẩm OCOP" far from it: not a product's status.
+        "Hoa Cây Cảnh là một trong các nhóm được xét công nhận là sản phẩm OCOP",
     ],
 )
 def test_other_questions_keep_their_words(question):

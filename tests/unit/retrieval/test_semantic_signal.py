@@ -66,11 +66,11 @@ def test_the_signal_counts_only_for_a_paraphrase_typed_with_diacritics(retriever
     [
         # The "neighbouring answer": renewing gets the re-evaluation rule, not only "valid 36 months".
         ("Làm mới chứng nhận OCOP sau 36 tháng", "qa:gcn-khong-tu-dong-gia-han", "qa:gcn-gia-tri-36-thang"),
-        # How the council scores, not the star ranges.
+        # When the stars may be printed on the label, not whether a 2-star product may print them.
         (
-            "Hội đồng cấp tỉnh chấm điểm sản phẩm OCOP ra sao",
-            "qa:quy-trinh-diem-cua-thanh-vien-hoi-dong",
-            "qa:hang-sao-co-may-hang-va-khoang-diem",
+            "Sản phẩm OCOP được gắn sao lên bao bì khi nào",
+            "qa:hang-sao-in-so-sao-tren-nhan",
+            "qa:hang-sao-ghi-ocop-2-sao-tren-bao-bi",
         ),
     ],
 )
